@@ -1,0 +1,109 @@
+"""seminar_reg: registration, attendance and reporting for multi-session seminars."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from seminar_reg.config import DefaultConfig
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class ConfigurationError(RuntimeError):
+    """The installation is configured in a way the application cannot start with."""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: defaults, then ``instance/config.py``, then ``SEMINAR_REG_*``."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SEMINAR_REG_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("SEMINAR_REG")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    _check_config(app)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        database = Path(app.instance_path) / "seminar_reg.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    if not app.config["SECRET_KEY"] and not (app.debug or app.testing):
+        raise ConfigurationError(
+            "SECRET_KEY is not set. Set it in the environment, e.g.\n"
+            "  export SEMINAR_REG_SECRET_KEY="
+            "$(python -c 'import secrets; print(secrets.token_hex(32))')\n"
+            f"or write SECRET_KEY = '...' into {Path(app.instance_path) / 'config.py'}. "
+            "Every web and worker process of one installation needs the same key."
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    from seminar_reg import i18n
+    from seminar_reg.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=app.config["PROXY_FIX_X_FOR"],
+            x_proto=app.config.get("PROXY_FIX_X_PROTO", 1),
+        )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from seminar_reg import errors, i18n
+    from seminar_reg.accounts import bp as accounts_bp
+    from seminar_reg.demo import bp as demo_bp
+    from seminar_reg.institutions import bp as institutions_bp
+    from seminar_reg.partners import bp as partners_bp
+    from seminar_reg.seminars import bp as seminars_bp
+    from seminar_reg.seminars import public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(seminars_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(institutions_bp)
+    app.register_blueprint(demo_bp)
+    errors.init_app(app)
+    i18n.init_app(app)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    # SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection;
+    # WAL lets readers go on while one writer commits.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

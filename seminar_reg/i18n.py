@@ -1,0 +1,84 @@
+"""Language choice and the template helpers that show dates, times, zones and countries."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_interval, get_timezone_location
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from seminar_reg.countries import country_name
+from seminar_reg.extensions import utcnow
+
+
+def select_locale() -> str:
+    """The participant's choice, else the browser's best supported language, else English."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command-line and worker code speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    for value, _quality in request.accept_languages:
+        language = _supported(value, languages)
+        if language:
+            return language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _supported(value: str, languages: tuple[str, ...]) -> str | None:
+    primary = value.replace("_", "-").split("-")[0].lower()
+    if primary == "zh":
+        return "zh_Hans" if "zh_Hans" in languages else None
+    return primary if primary in languages else None
+
+
+def locale_name() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def format_in_zone(instant: datetime, tz: ZoneInfo, pattern: str = "medium") -> str:
+    """A UTC instant as the wall-clock time in ``tz``, in the reader's language."""
+    return babel_format_datetime(instant, pattern, tzinfo=tz, locale=locale_name())
+
+
+def format_day(day: date, pattern: str = "full") -> str:
+    return babel_format_date(day, pattern, locale=locale_name())
+
+
+def date_range(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """The days a seminar runs, e.g. "18–19 Apr 2023", as the seminar's time zone dates them."""
+    return format_interval(start, end, "yMMMd", tzinfo=tz, locale=locale_name())
+
+
+def zone_label(instant: datetime, tz: ZoneInfo) -> str:
+    """The zone as people read it, e.g. "Ulaanbaatar (GMT+08:00)"; the offset is that instant's."""
+    offset = babel_format_datetime(instant, "ZZZZ", tzinfo=tz, locale=locale_name())
+    if tz.key == "UTC":
+        return "UTC"
+    city = get_timezone_location(tz, locale=locale_name(), return_city=True)
+    return f"{city} ({offset})"
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text with blank-line paragraphs as escaped HTML paragraphs."""
+    blocks = [block.strip() for block in (text or "").split("\n\n") if block.strip()]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in b.split("\n")))
+        for b in blocks
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(format_in_zone, "in_zone")
+    app.add_template_filter(format_day)
+    app.add_template_global(date_range)
+    app.add_template_filter(paragraphs)
+    app.add_template_global(zone_label)
+    app.add_template_global(ZoneInfo("UTC"), "UTC")
+    app.add_template_global(utcnow, "now")
+    app.add_template_global(locale_name)
+    app.add_template_filter(lambda code: country_name(code, locale_name()), "country_name")

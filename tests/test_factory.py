@@ -1,0 +1,76 @@
+"""The app factory: configuration order, the secret key, the default database."""
+
+import pytest
+
+from seminar_reg import ConfigurationError, create_app
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEMINAR_REG_INSTANCE_PATH", str(tmp_path))
+    return tmp_path
+
+
+def test_testing_config_is_applied(app):
+    assert app.testing
+    assert not create_app({"SECRET_KEY": "x"}).testing
+
+
+def test_default_database_is_sqlite_in_instance_folder(instance):
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'seminar_reg.sqlite'}"
+
+
+def test_instance_config_overrides_defaults(instance):
+    (instance / "config.py").write_text("SECRET_KEY = 'from instance'\nSITE_NAME = 'UNEVOC'\n")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from instance"
+    assert app.config["SITE_NAME"] == "UNEVOC"
+
+
+def test_environment_overrides_instance_config(instance, monkeypatch):
+    (instance / "config.py").write_text("SECRET_KEY = 'from instance'\nMAIL_PORT = 25\n")
+    monkeypatch.setenv("SEMINAR_REG_SECRET_KEY", "from environment")
+    monkeypatch.setenv("SEMINAR_REG_MAIL_PORT", "2525")
+    monkeypatch.setenv("SEMINAR_REG_SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://db/x")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from environment"
+    assert app.config["MAIL_PORT"] == 2525
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/x"
+
+
+def test_test_config_overrides_environment(instance, monkeypatch):
+    monkeypatch.setenv("SEMINAR_REG_SITE_NAME", "from environment")
+    app = create_app({"SECRET_KEY": "x", "SITE_NAME": "from test"})
+    assert app.config["SITE_NAME"] == "from test"
+
+
+def test_missing_secret_key_stops_the_start_with_instructions(instance):
+    with pytest.raises(ConfigurationError, match="SEMINAR_REG_SECRET_KEY"):
+        create_app()
+
+
+def test_missing_secret_key_is_allowed_when_testing(instance):
+    assert create_app({"TESTING": True}).config["SECRET_KEY"] is None
+
+
+def test_wsgi_module_exposes_the_app(instance, monkeypatch):
+    monkeypatch.setenv("SEMINAR_REG_SECRET_KEY", "x")
+    import importlib
+
+    import wsgi
+
+    assert importlib.reload(wsgi).app.name == "seminar_reg"
+
+
+def test_health_check_reports_a_reachable_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_unknown_page_is_a_404_in_the_products_look(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "There is nothing at this address" in response.text
+    assert "Seminar registration" in response.text
