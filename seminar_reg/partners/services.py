@@ -1,0 +1,56 @@
+"""A seminar's partners: who they are, whom they hear about, and how."""
+
+from dataclasses import dataclass
+
+from seminar_reg.extensions import db
+from seminar_reg.institutions.models import Institution
+from seminar_reg.partners.models import NotificationMode, Partner, PartnerRole
+from seminar_reg.seminars.models import Seminar
+
+
+@dataclass(frozen=True)
+class PartnerDetails:
+    organisation: str
+    role: PartnerRole
+    country: str | None
+    website: str
+    contact_emails: list[str]
+    scope_countries: list[str]
+    scope_institution_ids: list[int]
+    notification_mode: NotificationMode
+
+
+def _apply(partner: Partner, details: PartnerDetails) -> None:
+    partner.organisation = details.organisation
+    partner.role = details.role
+    partner.country = details.country
+    partner.website = details.website
+    partner.contact_emails = list(details.contact_emails)
+    partner.scope_countries = sorted(set(details.scope_countries))
+    partner.scope_institutions = list(
+        db.session.execute(
+            db.select(Institution).where(Institution.id.in_(details.scope_institution_ids))
+        ).scalars()
+    )
+    partner.notification_mode = details.notification_mode
+
+
+def add_partner(seminar: Seminar, details: PartnerDetails) -> Partner:
+    partner = Partner(position=len(seminar.partners) + 1)
+    _apply(partner, details)
+    seminar.partners.append(partner)
+    db.session.commit()
+    return partner
+
+
+def update_partner(partner: Partner, details: PartnerDetails) -> None:
+    _apply(partner, details)
+    db.session.commit()
+
+
+def delete_partner(partner: Partner) -> None:
+    partners = partner.seminar.partners
+    partners.remove(partner)
+    for number, other in enumerate(partners, start=1):
+        other.position = number
+    db.session.commit()

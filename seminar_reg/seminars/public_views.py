@@ -1,0 +1,50 @@
+from itertools import groupby
+
+import sqlalchemy as sa
+from flask import abort, render_template
+from sqlalchemy.orm import selectinload
+
+from seminar_reg.extensions import db, utcnow
+from seminar_reg.seminars import public_bp, services
+from seminar_reg.seminars.models import Seminar, SeminarSession
+
+
+@public_bp.get("/")
+def home():
+    upcoming, past = services.public_seminars(utcnow())
+    return render_template("public/home.html", upcoming=upcoming, past=past)
+
+
+@public_bp.get("/seminars/<slug>/")
+def seminar(slug: str):
+    seminar = db.first_or_404(
+        db.select(Seminar)
+        .where(Seminar.slug == slug, Seminar.status.in_(services.PUBLIC_STATUSES))
+        .options(
+            selectinload(Seminar.sessions).selectinload(SeminarSession.speakers),
+            selectinload(Seminar.partners),
+        )
+    )
+    tz = seminar.zone
+    in_order = sorted(seminar.sessions, key=lambda s: (s.starts_at, s.position))
+    days = [
+        (day, list(sessions))
+        for day, sessions in groupby(in_order, key=lambda s: s.starts_at.astimezone(tz).date())
+    ]
+    return render_template(
+        "public/seminar.html",
+        seminar=seminar,
+        days=days,
+        registration_open=seminar.registration_is_open(utcnow()),
+    )
+
+
+@public_bp.get("/healthz")
+def healthz():
+    """For load balancers: 200 when the database answers."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        abort(503)
+    return {"status": "ok"}
