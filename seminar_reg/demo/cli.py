@@ -1,0 +1,21 @@
+import click
+
+from seminar_reg.demo import bp
+from seminar_reg.demo.seed import seed_demo
+from seminar_reg.extensions import utcnow
+
+
+@bp.cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo seminars, institutions and an organiser login (idempotent)."""
+    report = seed_demo(utcnow())
+    created, kept = len(report.seminars_created), len(report.seminars_kept)
+    click.echo(f"Seminars: {created} created, {kept} already there.")
+    click.echo(
+        f"Institutions: {report.institutions_created} created, "
+        f"{report.institutions_kept} already there."
+    )
+    click.echo("")
+    click.echo("Organiser login (admin):")
+    click.echo(f"  email:    {report.login_email}")
+    click.echo(f"  password: {report.login_password}")

@@ -1,0 +1,110 @@
+"""seed-demo: the two 2023 seminars, an upcoming one, Mongolian institutions, a login; idempotent."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from seminar_reg.accounts.models import Organiser
+from seminar_reg.extensions import db
+from seminar_reg.institutions.models import Institution
+from seminar_reg.partners.models import Partner
+from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus, Speaker
+
+
+def table_counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (Organiser, Institution, Seminar, SeminarSession, Speaker, Partner)
+        }
+
+
+@pytest.fixture
+def seeded(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def seminar_by_slug(app, slug) -> Seminar:
+    with app.app_context():
+        seminar = db.session.execute(db.select(Seminar).where(Seminar.slug == slug)).scalar_one()
+        for session in seminar.sessions:
+            session.speakers
+        seminar.partners
+        db.session.expunge_all()
+        return seminar
+
+
+def test_seed_prints_a_login_that_works(app, seeded, client):
+    assert "Seminars: 3 created, 0 already there." in seeded.output
+    email = seeded.output.split("email:")[1].split()[0]
+    password = seeded.output.split("password:")[1].split()[0]
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.headers["Location"] == "/manage/"
+    login_file = Path(app.instance_path) / "demo-login.txt"
+    assert login_file.read_text() == f"{email}\n{password}\n"
+
+
+def test_seeding_twice_changes_nothing(app, seeded, runner):
+    before = table_counts(app)
+    again = runner.invoke(args=["seed-demo"])
+    assert "Seminars: 0 created, 3 already there." in again.output
+    assert "Institutions: 0 created, 76 already there." in again.output
+    assert again.output.split("password:")[1] == seeded.output.split("password:")[1]
+    assert table_counts(app) == before
+
+
+def test_april_2023_seminar_is_as_the_event_was(app, seeded):
+    seminar = seminar_by_slug(app, "tvet-leadership-digital-green-2023")
+    assert seminar.status == SeminarStatus.ARCHIVED and seminar.timezone == "Asia/Ulaanbaatar"
+    opening, digital, green, closing = seminar.sessions
+    # 14:00 in Ulaanbaatar on 18 April 2023 is 06:00 UTC.
+    assert opening.starts_at == datetime(2023, 4, 18, 6, 0, tzinfo=UTC)
+    assert closing.ends_at == datetime(2023, 4, 19, 9, 0, tzinfo=UTC)
+    assert [s.organisation for s in opening.speakers][0] == "Shenzhen Polytechnic"
+    assert "Vice President" in opening.speakers[0].name
+    assert len(digital.speakers) == 7 and len(green.speakers) == 5
+    assert "UNESCO Multisectoral Regional Office in Beijing" in closing.speakers[0].organisation
+    assert len(seminar.partners) == 4
+    vetp = next(p for p in seminar.partners if "VETP" in p.organisation)
+    assert vetp.scope_countries == ["MN"]
+
+
+def test_coaction_initiative_has_four_sessions_and_five_partner_countries(app, seeded):
+    seminar = seminar_by_slug(app, "unevoc-coaction-digital-transformation-2023")
+    assert len(seminar.sessions) == 4
+    assert (
+        seminar.sessions[-1].starts_at.astimezone(seminar.zone).date().isoformat() == "2023-11-09"
+    )
+    assert {p.country for p in seminar.partners} == {"PK", "KH", "SG", "MY", "CN"}
+
+
+def test_upcoming_demo_seminar_is_open_for_registration(app, seeded):
+    seminar = seminar_by_slug(app, "demo-tvet-leadership-ai")
+    now = datetime.now(UTC)
+    assert seminar.is_demo and seminar.capacity == 250 and len(seminar.sessions) == 3
+    assert seminar.registration_is_open(now)
+    assert timedelta(days=19) < seminar.sessions[0].starts_at - now < timedelta(days=22)
+    assert len(seminar.partners) == 4
+
+
+def test_about_seventy_mongolian_institutions_marked_as_demo(app, seeded):
+    with app.app_context():
+        mongolian = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Institution)
+            .where(Institution.country == "MN", Institution.is_demo)
+        )
+        countries = set(db.session.execute(sa.select(Institution.country).distinct()).scalars())
+    assert 65 <= mongolian <= 75
+    assert countries == {"MN", "CN", "PK", "KH", "SG", "MY"}
+
+
+def test_demo_seminars_appear_on_the_home_page(seeded, client):
+    page = client.get("/").text
+    assert page.index("Upcoming") < page.index("(demo)") < page.index("Past")
+    assert "China-Germany-Mongolia-UNESCO Joint TVET Leadership Seminar" in page
+    assert "Coaction Initiative 2023" in page
