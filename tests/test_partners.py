@@ -1,6 +1,7 @@
 """A seminar's partners: contacts, scope by countries and institutions, notification mode."""
 
 import pytest
+from sqlalchemy.orm import selectinload
 
 from seminar_reg.extensions import db
 from seminar_reg.partners.models import NotificationMode, Partner, PartnerRole
@@ -33,12 +34,11 @@ def stored_partners(app, seminar_id) -> list[Partner]:
                 db.select(Partner)
                 .where(Partner.seminar_id == seminar_id)
                 .order_by(Partner.position)
+                .options(selectinload(Partner.scope_institutions))
             )
             .scalars()
             .all()
         )
-        for partner in partners:
-            partner.scope_institutions  # load while attached
         db.session.expunge_all()
         return partners
 

@@ -35,7 +35,7 @@ def test_seminar_page_shows_the_programme_day_by_day_in_the_seminar_zone(app, cl
     seminar = make_seminar("leaders", sessions=0, timezone="Asia/Ulaanbaatar")
     with app.app_context():
         stored = db.session.get(Seminar, seminar.id)
-        # 14:00-14:30 and 14:30-17:30 on 18 April, 14:00-16:30 on 19 April, Ulaanbaatar time (UTC+8).
+        # 14:00-14:30 and 14:30-17:30 on 18 April, 14:00-16:30 on 19 April in Ulaanbaatar (UTC+8).
         for number, (start, end) in enumerate(
             [
                 ("2031-04-18 06:00", "2031-04-18 06:30"),

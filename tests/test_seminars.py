@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.orm import selectinload
 
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.extensions import db
@@ -41,15 +42,18 @@ def session_form(**overrides) -> dict:
 
 
 def stored_seminar(app, slug) -> Seminar | None:
+    """The seminar as stored, with its sessions, speakers, partners and organisers loaded."""
     with app.app_context():
         seminar = db.session.execute(
-            db.select(Seminar).where(Seminar.slug == slug)
+            db.select(Seminar)
+            .where(Seminar.slug == slug)
+            .options(
+                selectinload(Seminar.sessions).selectinload(SeminarSession.speakers),
+                selectinload(Seminar.partners),
+                selectinload(Seminar.organisers),
+            )
         ).scalar_one_or_none()
-        if seminar is not None:
-            seminar.sessions, seminar.partners, seminar.organisers  # load while attached
-            for session in seminar.sessions:
-                session.speakers
-            db.session.expunge_all()
+        db.session.expunge_all()
         return seminar
 
 
