@@ -1,0 +1,1 @@
+"""Attendance per session: roster, self check-in, imported meeting reports, certificates."""
