@@ -33,8 +33,10 @@ def index():
     if country and is_country(country):
         query = query.where(Institution.country == country)
     elif country:
-        flash(_("“%(country)s” is not a country code; showing every country.", country=country),
-              "warning")  # fmt: skip
+        flash(
+            _("“%(country)s” is not a country code; showing every country.", country=country),
+            "warning",
+        )
         country = ""
     page = db.paginate(
         query.order_by(Institution.country, Institution.name), per_page=PAGE_SIZE, error_out=False
@@ -109,6 +111,8 @@ def merge(institution_id: int):
     keep = db.get_or_404(Institution, form.keep_id.data)
     name = duplicate.display_name
     services.merge_institutions(duplicate, keep)
-    flash(_("%(duplicate)s is merged into %(keep)s.", duplicate=name, keep=keep.display_name),
-          "success")  # fmt: skip
+    flash(
+        _("%(duplicate)s is merged into %(keep)s.", duplicate=name, keep=keep.display_name),
+        "success",
+    )
     return redirect(url_for(".edit", institution_id=keep.id))

@@ -29,8 +29,10 @@ def new(slug: str):
     form = PartnerForm()
     if form.validate_on_submit():
         partner = services.add_partner(seminar, form.details())
-        flash(_("%(organisation)s is added as a partner.", organisation=partner.organisation),
-              "success")  # fmt: skip
+        flash(
+            _("%(organisation)s is added as a partner.", organisation=partner.organisation),
+            "success",
+        )
         return _overview(seminar)
     return render_template("partners/partner_form.html", form=form, seminar=seminar, partner=None)
 
@@ -54,6 +56,7 @@ def delete(slug: str, partner_id: int):
     seminar = managed_seminar_or_abort(slug)
     partner = _partner_of(seminar, partner_id)
     services.delete_partner(partner)
-    flash(_("%(organisation)s is no longer a partner.", organisation=partner.organisation),
-          "success")  # fmt: skip
+    flash(
+        _("%(organisation)s is no longer a partner.", organisation=partner.organisation), "success"
+    )
     return _overview(seminar)
