@@ -1,7 +1,7 @@
 """Read the attendance report a meeting platform exports: bytes in, a row per connection out.
 
 The importer (database, matching people to registrations, the organiser's pages) builds on this
-module. It knows nothing of seminars and needs only the standard library.
+module. It knows nothing of seminars; uploads are decoded by ``seminar_reg.spreadsheets``.
 
 Formats, recognised from the header names inside the file, never from the file name:
 
@@ -57,7 +57,6 @@ Decisions the importer relies on:
   before the join) becomes a ``RowProblem``; the other lines are still returned.
 """
 
-import codecs
 import csv
 import io
 import re
@@ -66,6 +65,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+
+from seminar_reg.spreadsheets import NotTextError, decode_text
 
 PLATFORM_LABELS = {
     "zoom_meeting": "Zoom meeting participants report",
@@ -201,19 +202,6 @@ _JOIN_ACTIONS = {"joined", "joined before"}
 _LEAVE_ACTIONS = {"left"}
 _ABSENT = {"", "--"}
 
-_BINARY_SIGNATURES = (
-    (b"PK\x03\x04", "a ZIP archive or an Excel workbook (.xlsx)"),
-    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _DELIMITERS = ("\t", ",", ";")
 _PROBLEM_TEXT_LENGTH = 200
 
@@ -347,45 +335,17 @@ def attended_seconds(intervals: Iterable[tuple[datetime, datetime]]) -> int:
 
 def _decode(data: bytes) -> tuple[str, str]:
     """The file's text, with line ends made "\\n", and the encoding it was in."""
-    for signature, kind in _BINARY_SIGNATURES:
-        if data.startswith(signature):
-            raise ReportFormatError(f"The file is {kind}, not a CSV report. {_DOWNLOAD_AGAIN}")
-    encoding = _bom_encoding(data) or _utf16_without_bom(data[:4096]) or _utf8_or_cp1252(data)
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
+        text, encoding = decode_text(data)
+    except NotTextError as error:
+        if error.kind:
+            raise ReportFormatError(
+                f"The file is {error.kind}, not a CSV report. {_DOWNLOAD_AGAIN}"
+            ) from None
         raise ReportFormatError(_NOT_TEXT) from None
-    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ReportFormatError(_EMPTY)
-    if "\x00" in text:
-        raise ReportFormatError(_NOT_TEXT)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
-
-
-def _bom_encoding(data: bytes) -> str | None:
-    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
-
-
-def _utf16_without_bom(sample: bytes) -> str | None:
-    """UTF-16 without a BOM, recognised by the NUL byte beside each ASCII character."""
-    pairs = len(sample) // 2
-    even_nuls = sample[0 : pairs * 2 : 2].count(0)
-    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
-    if odd_nuls > pairs * 0.3 and even_nuls * 10 < odd_nuls:
-        return "utf-16-le"
-    if even_nuls > pairs * 0.3 and odd_nuls * 10 < even_nuls:
-        return "utf-16-be"
-    return None
-
-
-def _utf8_or_cp1252(data: bytes) -> str:
-    # Excel on Windows saves "CSV" in the ANSI code page, which is cp1252 for Western Europe.
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    return text, encoding
 
 
 # Splitting the text into lines, tables and a summary
