@@ -39,6 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    # Block tags take their line with them, so that text emails come out without stray blanks.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -57,12 +60,15 @@ def _check_config(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from seminar_reg import i18n
-    from seminar_reg.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from seminar_reg.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from seminar_reg.mail import delivery
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
+    delivery.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -83,7 +89,10 @@ def _register_blueprints(app: Flask) -> None:
     from seminar_reg.accounts import bp as accounts_bp
     from seminar_reg.demo import bp as demo_bp
     from seminar_reg.institutions import bp as institutions_bp
+    from seminar_reg.mail import bp as mail_bp
     from seminar_reg.partners import bp as partners_bp
+    from seminar_reg.registration import bp as registration_bp
+    from seminar_reg.registration import manage_bp as registrations_bp
     from seminar_reg.seminars import bp as seminars_bp
     from seminar_reg.seminars import public_bp
 
@@ -92,6 +101,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(seminars_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(institutions_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(registrations_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(demo_bp)
     errors.init_app(app)
     i18n.init_app(app)

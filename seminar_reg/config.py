@@ -10,6 +10,8 @@ class DefaultConfig:
 
     #: the name in the header, page titles and emails
     SITE_NAME = "Seminar registration"
+    #: the address participants reach the site at; every link in an email starts with it
+    PUBLIC_URL = "http://127.0.0.1:5000"
     #: the four languages the product speaks; English is the fallback
     LANGUAGES = ("en", "zh_Hans", "mn", "de")
     BABEL_DEFAULT_LOCALE = "en"
@@ -27,6 +29,31 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+    # Email. Without MAIL_SERVER, messages are written to the log instead of sent (embedded
+    # default); with it, Flask-Mail delivers over SMTP (MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME...).
+    MAIL_SERVER = ""
+    # Flask-Mail would not send while testing; our tests send to a real server on loopback.
+    MAIL_SUPPRESS_SEND = False
+    MAIL_DEFAULT_SENDER = "Seminar registration <no-reply@localhost>"
+    #: after a commit that wrote emails: "thread" delivers them in this process, "none" leaves
+    #: them to ``flask outbox deliver`` (cron or --watch) or a worker
+    OUTBOX_DISPATCH = "thread"
+    #: messages one delivery run takes; one SMTP connection carries them all
+    OUTBOX_BATCH_SIZE = 100
+    #: attempts before a message is marked failed
+    OUTBOX_MAX_ATTEMPTS = 12
+    #: a claimed message not delivered within this many seconds is claimed again
+    OUTBOX_CLAIM_SECONDS = 300
+
+    #: registrations a visitor (address) may send
+    REGISTRATION_RATE_LIMIT = "30 per minute;300 per hour"
+    #: requests for a new manage link, per visitor
+    MANAGE_LINK_RATE_LIMIT = "5 per minute;20 per hour"
+    #: most colleagues in one group registration or organiser import
+    GROUP_SIZE_LIMIT = 100
+    #: how long personal data is kept after a seminar ends, as the privacy notice says
+    RETENTION_MONTHS = 24
 
     #: shortest organiser password
     PASSWORD_MIN_LENGTH = 10

@@ -8,6 +8,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -74,3 +75,4 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+mail = Mail()

@@ -1,0 +1,62 @@
+"""Writing emails: rendered in the recipient's language and put in the outbox, never sent here."""
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from seminar_reg.extensions import db
+from seminar_reg.mail.models import OutboxMessage
+from seminar_reg.urls import public_host
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "data": base64.b64encode(self.data).decode("ascii"),
+        }
+
+
+def queue_email(
+    *,
+    kind: str,
+    to: str,
+    language: str,
+    subject: Callable[[], str],
+    template: str,
+    context: dict,
+    seminar_id: int | None = None,
+    registration_id: int | None = None,
+    reply_to: str = "",
+    attachments: tuple[Attachment, ...] = (),
+) -> OutboxMessage:
+    """Render ``email/<template>.txt`` and ``.html`` and add the message to the session.
+
+    It is committed with the caller's change, or not at all; delivery happens after commit.
+    """
+    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message = OutboxMessage(
+            kind=kind,
+            to_address=to,
+            reply_to=reply_to,
+            subject=subject(),
+            text_body=render_template(f"email/{template}.txt", **context),
+            html_body=render_template(f"email/{template}.html", **context),
+            attachments=[attachment.as_json() for attachment in attachments],
+            message_id=make_msgid(domain=public_host()),
+            seminar_id=seminar_id,
+            registration_id=registration_id,
+        )
+    db.session.add(message)
+    db.session.info["outbox_written"] = True
+    return message

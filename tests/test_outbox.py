@@ -1,0 +1,165 @@
+"""The outbox: emails written with the change, delivered later over SMTP, never lost nor doubled."""
+
+import logging
+import time
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from seminar_reg.extensions import db, utcnow
+from seminar_reg.mail.delivery import deliver_due
+from seminar_reg.mail.models import MessageStatus, OutboxMessage
+from seminar_reg.registration.models import Registration
+from tests.registration_helpers import count, outbox, register, session_ids
+
+
+@pytest.fixture
+def seminar(mail_app, make_seminar):
+    return make_seminar("leaders", title="TVET Leaders 2030", sessions=2)
+
+
+def register_people(app, seminar, emails):
+    client = app.test_client()
+    sessions = session_ids(app, seminar.id)
+    for email in emails:
+        assert register(client, "leaders", sessions, email=email).status_code == 302
+
+
+def deliver(app, now=None):
+    with app.app_context():
+        return deliver_due(now=now)
+
+
+def test_confirmation_arrives_with_text_html_calendar_and_the_right_headers(
+    mail_app, smtp_server, seminar
+):
+    register_people(mail_app, seminar, ["oyunaa@example.org"])
+    report = deliver(mail_app)
+    assert (report.sent, report.failed) == (1, 0)
+    (message,) = smtp_server.messages
+    (stored,) = outbox(mail_app)
+    assert message["To"] == "oyunaa@example.org"
+    assert message["From"] == "Seminar registration <no-reply@localhost>"
+    assert message["Reply-To"] == "contact@example.org"
+    assert message["Message-ID"] == stored.message_id
+    assert "TVET Leaders 2030" in message["Subject"]
+    assert "Оюунчимэг" in message.get_body(("plain",)).get_content()
+    assert "<html" in message.get_body(("html",)).get_content()
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    calendar = Calendar.from_ical(attachment.get_payload(decode=True))
+    assert len(list(calendar.walk("VEVENT"))) == 2
+    assert stored.status == MessageStatus.SENT and stored.sent_at is not None
+
+
+def test_many_messages_share_one_smtp_connection(mail_app, smtp_server, seminar):
+    register_people(mail_app, seminar, [f"p{i}@example.org" for i in range(12)])
+    assert deliver(mail_app).sent == 12
+    assert len(smtp_server.messages) == 12
+    assert smtp_server.connections == 1
+
+
+def test_mail_server_down_then_back_delivers_every_message_once(mail_app, smtp_server, seminar):
+    smtp_server.stop()
+    register_people(mail_app, seminar, [f"p{i}@example.org" for i in range(20)])
+    assert count(mail_app, Registration) == 20
+    report = deliver(mail_app)
+    assert (report.sent, report.retried) == (0, 20)
+    pending = outbox(mail_app)
+    assert {m.status for m in pending} == {MessageStatus.PENDING}
+    assert all("Connection" in m.last_error or "refused" in m.last_error.lower() for m in pending)
+    assert all(m.next_attempt_at > utcnow() for m in pending)
+    assert deliver(mail_app).handled == 0  # nothing is due before the backoff ends
+
+    smtp_server.start()
+    later = utcnow() + timedelta(minutes=5)
+    assert deliver(mail_app, now=later).sent == 20
+    assert deliver(mail_app, now=later).handled == 0
+    assert sorted(m["To"] for m in smtp_server.messages) == sorted(
+        f"p{i}@example.org" for i in range(20)
+    )
+    assert len({m["Message-ID"] for m in smtp_server.messages}) == 20
+
+
+def test_a_refused_recipient_fails_alone_with_the_servers_reply(mail_app, smtp_server, seminar):
+    smtp_server.refused.add("nobody@example.org")
+    register_people(
+        mail_app, seminar, ["first@example.org", "nobody@example.org", "last@example.org"]
+    )
+    report = deliver(mail_app)
+    assert (report.sent, report.failed) == (2, 1)
+    failed = [m for m in outbox(mail_app) if m.status == MessageStatus.FAILED]
+    assert [m.to_address for m in failed] == ["nobody@example.org"]
+    assert "550" in failed[0].last_error and "No such mailbox" in failed[0].last_error
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        "first@example.org",
+        "last@example.org",
+    ]
+
+
+def test_a_message_whose_deliverer_died_is_sent_again_with_the_same_message_id(
+    mail_app, smtp_server, seminar
+):
+    register_people(mail_app, seminar, ["oyunaa@example.org"])
+    with mail_app.app_context():
+        message = db.session.execute(db.select(OutboxMessage)).scalar_one()
+        message.status = MessageStatus.SENDING
+        message.claimed_until = utcnow() + timedelta(minutes=5)
+        db.session.commit()
+        message_id = message.message_id
+    assert deliver(mail_app).handled == 0  # still claimed
+    assert deliver(mail_app, now=utcnow() + timedelta(minutes=6)).sent == 1
+    assert smtp_server.messages[0]["Message-ID"] == message_id
+
+
+def test_a_message_that_keeps_failing_is_given_up(make_app, smtp_server, make_seminar):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, OUTBOX_MAX_ATTEMPTS=3)
+    seminar = make_seminar("leaders")
+    smtp_server.stop()
+    register_people(app, seminar, ["oyunaa@example.org"])
+    now = utcnow()
+    for attempt in range(3):
+        deliver(app, now=now + timedelta(hours=attempt * 7))
+    (message,) = outbox(app)
+    assert (message.status, message.attempts) == (MessageStatus.FAILED, 3)
+
+
+def test_cli_delivers_and_reports_the_state(mail_app, smtp_server, seminar):
+    register_people(mail_app, seminar, ["a@example.org", "b@example.org"])
+    runner = mail_app.test_cli_runner()
+    status = runner.invoke(args=["outbox", "status"])
+    assert "pending\t2" in status.output
+    result = runner.invoke(args=["outbox", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 2, failed 0, to retry 0." in result.output
+    assert "sent\t2" in runner.invoke(args=["outbox", "status"]).output
+    assert len(smtp_server.messages) == 2
+
+
+def test_without_a_mail_server_messages_are_written_to_the_log(app, make_seminar, caplog):
+    seminar = make_seminar("leaders")
+    register_people(app, seminar, ["oyunaa@example.org"])
+    with caplog.at_level(logging.INFO, logger="seminar_reg.mail.delivery"):
+        assert deliver(app).sent == 1
+    assert "To: oyunaa@example.org" in caplog.text
+    assert outbox(app)[0].status == MessageStatus.SENT
+
+
+def test_delivery_runs_in_the_background_after_the_commit(make_app, smtp_server, make_seminar):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, OUTBOX_DISPATCH="thread")
+    seminar = make_seminar("leaders")
+    register_people(app, seminar, ["oyunaa@example.org"])
+    deadline = time.monotonic() + 10
+    while not smtp_server.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [m["To"] for m in smtp_server.messages] == ["oyunaa@example.org"]
+
+
+def test_a_failed_registration_writes_no_email(app, make_seminar):
+    seminar = make_seminar("leaders")
+    client = app.test_client()
+    sessions = session_ids(app, seminar.id)
+    register(client, "leaders", sessions, email="oyunaa@example.org")
+    register(client, "leaders", sessions, email="oyunaa@example.org", submission_id="another")
+    assert len(outbox(app)) == 1
