@@ -63,6 +63,25 @@ def zone_label(instant: datetime, tz: ZoneInfo) -> str:
     return f"{city} ({offset})"
 
 
+def session_when(start: datetime, end: datetime, seminar_tz: ZoneInfo, reader_tz: ZoneInfo) -> str:
+    """A session's date and times in the seminar's zone, and in the reader's when it differs.
+
+    "Tue, 18 Apr 2023, 14:00–14:30 Ulaanbaatar (GMT+08:00) · 08:00–08:30 Berlin (GMT+02:00)"
+    """
+
+    def in_zone(tz: ZoneInfo) -> str:
+        return (
+            f"{format_in_zone(start, tz, 'HH:mm')}–{format_in_zone(end, tz, 'HH:mm')} "
+            f"{zone_label(start, tz)}"
+        )
+
+    text = f"{format_in_zone(start, seminar_tz, 'EEE, d MMM y')}, {in_zone(seminar_tz)}"
+    if start.astimezone(reader_tz).utcoffset() != start.astimezone(seminar_tz).utcoffset():
+        day = format_in_zone(start, reader_tz, "EEE, d MMM")
+        text += f" · {day}, {in_zone(reader_tz)}"
+    return text
+
+
 def paragraphs(text: str) -> Markup:
     """Plain text with blank-line paragraphs as escaped HTML paragraphs."""
     blocks = [block.strip() for block in (text or "").split("\n\n") if block.strip()]
@@ -78,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(date_range)
     app.add_template_filter(paragraphs)
     app.add_template_global(zone_label)
+    app.add_template_global(session_when)
     app.add_template_global(ZoneInfo("UTC"), "UTC")
     app.add_template_global(utcnow, "now")
     app.add_template_global(locale_name)

@@ -4,7 +4,15 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, Field, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    Field,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from seminar_reg.extensions import db
@@ -92,6 +100,13 @@ class SeminarForm(FlaskForm):
     certificate_threshold_value = IntegerField(
         _l("Threshold"), [InputRequired(), NumberRange(min=1, max=100_000)], default=75
     )
+    public_participant_list = BooleanField(
+        _l("Show the list of participants on the seminar's page"),
+        description=_l(
+            "Only those who agreed to it when registering appear, with name, "
+            "institution and country."
+        ),
+    )
 
     def __init__(self, *args, seminar: Seminar | None = None, **kwargs):
         super().__init__(*args, obj=seminar, **kwargs)
@@ -145,6 +160,7 @@ class SeminarForm(FlaskForm):
             contact_email=self.contact_email.data,
             certificate_threshold_type=self.certificate_threshold_type.data,
             certificate_threshold_value=self.certificate_threshold_value.data,
+            public_participant_list=self.public_participant_list.data,
         )
 
 

@@ -69,6 +69,8 @@ class Seminar(db.Model):
     )
     #: percent of sessions, or minutes, by ``certificate_threshold_type``
     certificate_threshold_value: Mapped[int] = mapped_column(default=75)
+    #: show the participants who agreed to it on the seminar's page
+    public_participant_list: Mapped[bool] = mapped_column(default=False)
     #: made by ``seed-demo``, shown with a demo label
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

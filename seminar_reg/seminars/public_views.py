@@ -5,6 +5,7 @@ from flask import abort, render_template
 from sqlalchemy.orm import selectinload
 
 from seminar_reg.extensions import db, utcnow
+from seminar_reg.registration.services import listed_participants
 from seminar_reg.seminars import public_bp, services
 from seminar_reg.seminars.models import Seminar, SeminarSession
 
@@ -36,6 +37,7 @@ def seminar(slug: str):
         seminar=seminar,
         days=days,
         registration_open=seminar.registration_is_open(utcnow()),
+        participants=listed_participants(seminar) if seminar.public_participant_list else [],
     )
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, utcnow
+from seminar_reg.registration import services as places
 from seminar_reg.seminars.models import (
     CertificateThreshold,
     Seminar,
@@ -39,6 +40,7 @@ class SeminarDetails:
     contact_email: str
     certificate_threshold_type: CertificateThreshold
     certificate_threshold_value: int
+    public_participant_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,24 @@ def create_seminar(organiser: Organiser, details: SeminarDetails) -> Seminar:
 
 
 def update_seminar(seminar: Seminar, details: SeminarDetails) -> None:
-    _apply(seminar, details)
-    db.session.commit()
+    """Save; a raised capacity lets people in from the waiting list, a lower one must still fit."""
+    try:
+        places.lock_seminar(seminar.id)
+        registered = places.confirmed_count(seminar.id)
+        if details.capacity is not None and details.capacity < registered:
+            raise DomainError(
+                _(
+                    "%(count)d people are registered; the capacity cannot be lower.",
+                    count=registered,
+                )
+            )
+        _apply(seminar, details)
+        db.session.flush()
+        places.announce(places.rebalance(seminar, utcnow()))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 # What each status may become, as organisers see it.
@@ -93,8 +111,11 @@ TRANSITIONS: dict[SeminarStatus, tuple[SeminarStatus, ...]] = {
 def transition_refusal(seminar: Seminar, target: SeminarStatus, now: datetime) -> str | None:
     """Why the seminar cannot move to ``target`` now, or ``None`` when it can."""
     if target not in TRANSITIONS[seminar.status]:
-        return _("A seminar that is %(current)s cannot become %(target)s.",
-                 current=status_label(seminar.status), target=status_label(target))  # fmt: skip
+        return _(
+            "A seminar that is %(current)s cannot become %(target)s.",
+            current=status_label(seminar.status),
+            target=status_label(target),
+        )
     if target == SeminarStatus.PUBLISHED:
         if not seminar.sessions:
             return _("Add at least one session before publishing.")
@@ -151,8 +172,23 @@ def add_session(seminar: Seminar, details: SessionDetails) -> SeminarSession:
 
 
 def update_session(session: SeminarSession, details: SessionDetails) -> None:
-    _apply(session, details)
-    db.session.commit()
+    try:
+        places.lock_seminar(session.seminar_id)
+        taken = places.session_places_taken([session.id]).get(session.id, 0)
+        if details.capacity is not None and details.capacity < taken:
+            raise DomainError(
+                _(
+                    "%(count)d people have a place in this session; the capacity cannot be lower.",
+                    count=taken,
+                )
+            )
+        _apply(session, details)
+        db.session.flush()
+        places.announce(places.rebalance(session.seminar, utcnow()))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def delete_session(session: SeminarSession) -> None:

@@ -8,6 +8,7 @@ from seminar_reg.accounts.access import sign_in_required
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, utcnow
+from seminar_reg.registration.services import registration_counts
 from seminar_reg.seminars import bp, services
 from seminar_reg.seminars.access import managed_seminar_or_abort, managed_seminars_query
 from seminar_reg.seminars.forms import (
@@ -79,6 +80,7 @@ def overview(slug: str):
         transitions=transitions,
         status_label=services.status_label,
         transition_label=services.transition_label,
+        counts=registration_counts(seminar.id),
     )
 
 
@@ -87,9 +89,13 @@ def edit_seminar(slug: str):
     seminar = managed_seminar_or_abort(slug)
     form = SeminarForm(seminar=seminar)
     if form.validate_on_submit():
-        services.update_seminar(seminar, form.details())
-        flash(_("The seminar is saved."), "success")
-        return _overview(seminar)
+        try:
+            services.update_seminar(seminar, form.details())
+        except DomainError as error:
+            form.capacity.errors.append(error.message)
+        else:
+            flash(_("The seminar is saved."), "success")
+            return _overview(seminar)
     return render_template("seminars/seminar_form.html", form=form, seminar=seminar)
 
 
@@ -125,9 +131,13 @@ def edit_session(slug: str, session_id: int):
     session = _session_of(seminar, session_id)
     form = SessionForm(seminar, session=session)
     if form.validate_on_submit():
-        services.update_session(session, form.details())
-        flash(_("Session %(number)d is saved.", number=session.position), "success")
-        return _overview(seminar)
+        try:
+            services.update_session(session, form.details())
+        except DomainError as error:
+            form.capacity.errors.append(error.message)
+        else:
+            flash(_("Session %(number)d is saved.", number=session.position), "success")
+            return _overview(seminar)
     return render_template(
         "seminars/session_form.html", form=form, seminar=seminar, session=session
     )

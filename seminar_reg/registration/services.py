@@ -1,0 +1,707 @@
+"""Registering, changing, cancelling; capacity and the waiting list. The logic owns the commits.
+
+Capacity holds under concurrent submissions because every change that takes or frees a place
+locks the seminar first (a row lock on PostgreSQL, the database's write lock on SQLite) and
+counts places after the lock, in SQL.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from seminar_reg.errors import DomainError
+from seminar_reg.extensions import db, utcnow
+from seminar_reg.institutions.models import Institution, InstitutionType
+from seminar_reg.institutions.services import find_match
+from seminar_reg.registration import emails
+from seminar_reg.registration.models import (
+    ChoiceStatus,
+    Gender,
+    Participant,
+    RegisteredBy,
+    Registration,
+    RegistrationGroup,
+    RegistrationStatus,
+    RoleCategory,
+    SessionChoice,
+)
+from seminar_reg.registration.tokens import issue_manage_token, manage_token
+from seminar_reg.seminars.models import Seminar, SeminarSession
+from seminar_reg.text import fold, normalise_email
+
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+class AlreadyRegistered(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("This email address is already registered for this seminar."))
+
+
+class InstitutionTypeNeeded(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("This institution is new to us: choose its type."))
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    given_name: str
+    family_name: str
+    email: str
+    position: str = ""
+    role_category: RoleCategory = RoleCategory.OTHER
+    gender: Gender | None = None
+    language: str = "en"
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class InstitutionChoice:
+    """An institution as typed or picked; ``type`` is needed only when it is new."""
+
+    name: str
+    type: InstitutionType | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationRequest:
+    person: PersonDetails
+    country: str
+    institution: InstitutionChoice
+    session_ids: tuple[int, ...]
+    listed_publicly: bool = False
+    submission_id: str | None = None
+
+
+@dataclass
+class Registered:
+    registration: Registration
+    token: str
+    #: False when a repeated submit found the registration the first one made
+    created: bool = True
+    waitlist_position: int | None = None
+
+
+@dataclass
+class Rebalanced:
+    """Who moved up after places were freed or added."""
+
+    promoted: list[Registration] = field(default_factory=list)
+    session_places: dict[Registration, list[SeminarSession]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+# --- places -------------------------------------------------------------------------------------
+
+
+def lock_seminar(seminar_id: int) -> None:
+    """Serialise every change of a seminar's places until the transaction ends."""
+    if db.engine.dialect.name == "sqlite":
+        # SQLite has no row locks; the first write of a transaction takes the database's lock.
+        db.session.execute(
+            sa.update(Seminar)
+            .where(Seminar.id == seminar_id)
+            .values(id=Seminar.id)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(sa.select(Seminar.id).where(Seminar.id == seminar_id).with_for_update())
+
+
+def confirmed_count(seminar_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.seminar_id == seminar_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+
+
+def session_places_taken(session_ids) -> dict[int, int]:
+    """Confirmed places per session, counted in SQL."""
+    rows = db.session.execute(
+        sa.select(SessionChoice.session_id, sa.func.count())
+        .join(Registration)
+        .where(
+            SessionChoice.session_id.in_(list(session_ids)),
+            SessionChoice.status == ChoiceStatus.CONFIRMED,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .group_by(SessionChoice.session_id)
+    ).all()
+    return dict(rows)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.seminar_id == registration.seminar_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            sa.tuple_(Registration.waitlisted_at, Registration.id)
+            < sa.tuple_(registration.waitlisted_at, registration.id),
+        )
+    )
+    return ahead + 1
+
+
+def _seminar_has_room(seminar: Seminar) -> bool:
+    return seminar.capacity is None or confirmed_count(seminar.id) < seminar.capacity
+
+
+def _place_choices(registration: Registration, sessions: list[SeminarSession]) -> None:
+    """Add choices of ``sessions``: with a place when the registration and session have room."""
+    taken = session_places_taken(s.id for s in sessions)
+    for session in sessions:
+        has_room = session.capacity is None or taken.get(session.id, 0) < session.capacity
+        status = (
+            ChoiceStatus.CONFIRMED
+            if registration.status == RegistrationStatus.CONFIRMED and has_room
+            else ChoiceStatus.WAITLISTED
+        )
+        registration.choices.append(SessionChoice(session=session, status=status))
+        taken[session.id] = taken.get(session.id, 0) + (status == ChoiceStatus.CONFIRMED)
+
+
+def rebalance(seminar: Seminar, now: datetime) -> Rebalanced:
+    """Fill free places from the waiting lists in arrival order: the seminar's, then sessions'.
+
+    The caller holds the seminar's lock.
+    """
+    result = Rebalanced()
+    free = None if seminar.capacity is None else seminar.capacity - confirmed_count(seminar.id)
+    if free is None or free > 0:
+        waiting = db.session.execute(
+            sa.select(Registration)
+            .where(
+                Registration.seminar_id == seminar.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.waitlisted_at, Registration.id)
+            .limit(free)
+        ).scalars()
+        for registration in waiting:
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.waitlisted_at = None
+            registration.sequence += 1
+            result.promoted.append(registration)
+        db.session.flush()
+    taken = session_places_taken(s.id for s in seminar.sessions)
+    for session in seminar.sessions:
+        free_places = (
+            None if session.capacity is None else session.capacity - taken.get(session.id, 0)
+        )
+        if free_places is not None and free_places <= 0:
+            continue
+        waiting_choices = db.session.execute(
+            sa.select(SessionChoice)
+            .join(Registration)
+            .where(
+                SessionChoice.session_id == session.id,
+                SessionChoice.status == ChoiceStatus.WAITLISTED,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+            .order_by(Registration.created_at, Registration.id)
+            .limit(free_places)
+        ).scalars()
+        for choice in waiting_choices:
+            choice.status = ChoiceStatus.CONFIRMED
+            if choice.registration not in result.promoted:
+                choice.registration.sequence += 1
+                result.session_places[choice.registration].append(session)
+    db.session.flush()
+    return result
+
+
+def announce(result: Rebalanced) -> None:
+    """Tell everyone who moved up."""
+    for registration in result.promoted:
+        emails.promoted(registration)
+    for registration, sessions in result.session_places.items():
+        emails.changed(registration, removed=[], session_places=sessions)
+
+
+# --- who ----------------------------------------------------------------------------------------
+
+
+def _participant(email: str) -> Participant:
+    """The participant with this email address, created when new."""
+    email = normalise_email(email)
+    participant = db.session.execute(
+        sa.select(Participant).where(Participant.email == email)
+    ).scalar_one_or_none()
+    if participant is None:
+        participant = Participant(email=email)
+        try:
+            with db.session.begin_nested():
+                db.session.add(participant)
+        except IntegrityError:
+            # Someone registered the same person for another seminar a moment ago.
+            participant = db.session.execute(
+                sa.select(Participant).where(Participant.email == email)
+            ).scalar_one()
+    return participant
+
+
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "position",
+    "role_category",
+    "gender",
+    "language",
+    "timezone",
+)
+
+
+def _set_person(registration: Registration, person: PersonDetails) -> None:
+    for name in PERSON_FIELDS:
+        setattr(registration, name, getattr(person, name))
+    registration.search_key = fold(f"{person.given_name} {person.family_name}")
+
+
+def resolve_institution(country: str, choice: InstitutionChoice) -> Institution:
+    """The known institution this name or acronym means in ``country``, or a new one."""
+    existing = find_match(country, choice.name)
+    if existing is not None:
+        return existing
+    if choice.type is None:
+        raise InstitutionTypeNeeded()
+    institution = Institution(
+        name=choice.name,
+        acronym="",
+        country=country,
+        type=choice.type,
+        normalised_name=fold(choice.name),
+        normalised_acronym="",
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(institution)
+    except IntegrityError:
+        institution = find_match(country, choice.name)
+    return institution
+
+
+# --- registering --------------------------------------------------------------------------------
+
+
+def _chosen_sessions(seminar: Seminar, session_ids) -> list[SeminarSession]:
+    by_id = {session.id: session for session in seminar.sessions}
+    unknown = [i for i in session_ids if i not in by_id]
+    if unknown:
+        raise DomainError(_("Choose sessions of this seminar only."))
+    if seminar.sessions and not session_ids:
+        raise DomainError(_("Choose at least one session."))
+    return [by_id[i] for i in dict.fromkeys(session_ids)]
+
+
+def check_open(seminar: Seminar, now: datetime) -> None:
+    if not seminar.registration_is_open(now):
+        if now < seminar.registration_opens_at:
+            raise DomainError(_("Registration for this seminar has not opened yet."))
+        raise DomainError(_("Registration for this seminar is closed."))
+
+
+def _add_registration(
+    seminar: Seminar,
+    request: RegistrationRequest,
+    *,
+    by: RegisteredBy,
+    now: datetime,
+    group: RegistrationGroup | None = None,
+) -> Registered:
+    """Create (or re-open a cancelled) registration under the seminar's lock; no commit."""
+    sessions = _chosen_sessions(seminar, request.session_ids)
+    participant = _participant(request.person.email)
+    registration = None
+    if participant.id is not None:
+        registration = db.session.execute(
+            sa.select(Registration).where(
+                Registration.seminar_id == seminar.id,
+                Registration.participant_id == participant.id,
+            )
+        ).scalar_one_or_none()
+    if registration is not None and registration.status in ACTIVE:
+        raise AlreadyRegistered()
+    institution = resolve_institution(request.country, request.institution)
+    has_room = _seminar_has_room(seminar)
+    with db.session.no_autoflush:
+        if registration is None:
+            registration = Registration(seminar=seminar, participant=participant, created_at=now)
+        else:
+            # A cancelled registration comes back, at the end of any waiting list.
+            registration.choices.clear()
+            registration.cancelled_at = None
+            registration.sequence += 1
+        _set_person(registration, request.person)
+        registration.institution = institution
+        registration.country = request.country
+        registration.registered_by = by
+        registration.group = group
+        registration.submission_id = request.submission_id
+        registration.consented_at = now
+        registration.listed_publicly = request.listed_publicly
+        registration.status = (
+            RegistrationStatus.CONFIRMED if has_room else RegistrationStatus.WAITLISTED
+        )
+        registration.waitlisted_at = None if has_room else now
+    db.session.add(registration)
+    db.session.flush()
+    _place_choices(registration, sessions)
+    token = issue_manage_token(registration)
+    return Registered(registration, token, waitlist_position=waitlist_position(registration))
+
+
+def _earlier_submission(submission_id: str | None) -> Registration | None:
+    if not submission_id:
+        return None
+    return db.session.execute(
+        sa.select(Registration).where(Registration.submission_id == submission_id)
+    ).scalar_one_or_none()
+
+
+def register(
+    seminar: Seminar,
+    request: RegistrationRequest,
+    *,
+    by: RegisteredBy = RegisteredBy.SELF,
+    now: datetime | None = None,
+    send_email: bool = True,
+) -> Registered:
+    """Register one person; over capacity they go on the waiting list. Commits with the email."""
+    now = now or utcnow()
+    try:
+        if by == RegisteredBy.SELF:
+            check_open(seminar, now)
+        lock_seminar(seminar.id)
+        earlier = _earlier_submission(request.submission_id)
+        if earlier is not None:
+            db.session.rollback()
+            return Registered(
+                earlier,
+                manage_token(earlier),
+                created=False,
+                waitlist_position=waitlist_position(earlier),
+            )
+        result = _add_registration(seminar, request, by=by, now=now)
+        if send_email:
+            emails.registered(result.registration, result.waitlist_position)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+@dataclass(frozen=True)
+class FocalPoint:
+    name: str
+    email: str
+    language: str = "en"
+
+
+class GroupRowError(DomainError):
+    """A colleague of a group could not be registered; nothing of the group is stored."""
+
+    def __init__(self, row: int, message: str) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+def register_group(
+    seminar: Seminar,
+    focal_point: FocalPoint,
+    country: str,
+    institution: InstitutionChoice,
+    people: list[PersonDetails],
+    session_ids: tuple[int, ...],
+    *,
+    submission_id: str | None = None,
+    now: datetime | None = None,
+) -> RegistrationGroup:
+    """Register colleagues of one institution at once: all of them, or none."""
+    now = now or utcnow()
+    try:
+        check_open(seminar, now)
+        lock_seminar(seminar.id)
+        if submission_id:
+            earlier = db.session.execute(
+                sa.select(RegistrationGroup).where(RegistrationGroup.submission_id == submission_id)
+            ).scalar_one_or_none()
+            if earlier is not None:
+                db.session.rollback()
+                return earlier
+        group = RegistrationGroup(
+            seminar_id=seminar.id,
+            focal_point_name=focal_point.name,
+            focal_point_email=normalise_email(focal_point.email),
+            institution=resolve_institution(country, institution),
+            submission_id=submission_id,
+            created_at=now,
+        )
+        db.session.add(group)
+        for row, person in enumerate(people):
+            request = RegistrationRequest(person, country, institution, session_ids)
+            try:
+                result = _add_registration(
+                    seminar, request, by=RegisteredBy.FOCAL_POINT, now=now, group=group
+                )
+            except DomainError as error:
+                raise GroupRowError(row, error.message) from error
+            emails.registered(result.registration, result.waitlist_position)
+        db.session.flush()
+        emails.group_summary(group, focal_point.language)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return group
+
+
+@dataclass
+class ImportReport:
+    imported: list[Registration] = field(default_factory=list)
+    #: (line, reason) of each row not imported
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def import_registrations(
+    seminar: Seminar,
+    rows: list[tuple[int, RegistrationRequest]],
+    *,
+    send_email: bool,
+    now: datetime | None = None,
+) -> ImportReport:
+    """An organiser's import: each valid row is registered, each refused row says why."""
+    now = now or utcnow()
+    report = ImportReport()
+    try:
+        lock_seminar(seminar.id)
+        for line, request in rows:
+            try:
+                with db.session.begin_nested():
+                    result = _add_registration(seminar, request, by=RegisteredBy.IMPORT, now=now)
+            except DomainError as error:
+                report.refused.append((line, error.message))
+                continue
+            if send_email:
+                emails.registered(result.registration, result.waitlist_position)
+            report.imported.append(result.registration)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+# --- changing -----------------------------------------------------------------------------------
+
+
+def update_details(
+    registration: Registration,
+    person: PersonDetails,
+    country: str,
+    institution: InstitutionChoice,
+    listed_publicly: bool,
+) -> None:
+    """A participant's own details; the email address is the key and does not change here."""
+    try:
+        _set_person(registration, person)
+        registration.country = country
+        registration.institution = resolve_institution(country, institution)
+        registration.listed_publicly = listed_publicly
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def change_sessions(registration: Registration, session_ids, now: datetime | None = None) -> None:
+    """Choose other sessions: places freed go to whoever waits; one email says what changed."""
+    now = now or utcnow()
+    seminar = registration.seminar
+    try:
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise DomainError(_("This registration is cancelled."))
+        sessions = _chosen_sessions(seminar, tuple(session_ids or ()))
+        lock_seminar(seminar.id)
+        kept = {c.session_id for c in registration.choices}
+        wanted = {s.id for s in sessions}
+        if kept == wanted:
+            db.session.rollback()
+            return
+        removed = [c.session for c in registration.choices if c.session_id not in wanted]
+        for choice in [c for c in registration.choices if c.session_id not in wanted]:
+            registration.choices.remove(choice)
+        db.session.flush()
+        _place_choices(registration, [s for s in sessions if s.id not in kept])
+        registration.sequence += 1
+        db.session.flush()
+        result = rebalance(seminar, now)
+        emails.changed(registration, removed=sorted(removed, key=lambda s: s.starts_at))
+        announce(result)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def cancel(
+    registration: Registration, *, by_organiser: bool = False, now: datetime | None = None
+) -> None:
+    """Cancel; the first in line takes the place and is told so."""
+    now = now or utcnow()
+    if registration.status == RegistrationStatus.CANCELLED:
+        return
+    try:
+        lock_seminar(registration.seminar_id)
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.waitlisted_at = None
+        registration.sequence += 1
+        db.session.flush()
+        emails.cancelled(registration, by_organiser=by_organiser)
+        announce(rebalance(registration.seminar, now))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def promote(registration: Registration, now: datetime | None = None) -> None:
+    """An organiser moves someone off the waiting list, when there is a place."""
+    now = now or utcnow()
+    try:
+        lock_seminar(registration.seminar_id)
+        if registration.status != RegistrationStatus.WAITLISTED:
+            raise DomainError(_("Only someone on the waiting list can be moved up."))
+        if not _seminar_has_room(registration.seminar):
+            raise DomainError(_("The seminar is full: raise its capacity first."))
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.waitlisted_at = None
+        registration.sequence += 1
+        db.session.flush()
+        result = rebalance(registration.seminar, now)
+        if registration not in result.promoted:
+            emails.promoted(registration)
+        announce(result)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def capacity_changed(seminar: Seminar, now: datetime | None = None) -> Rebalanced:
+    """After a seminar's or session's capacity was raised: fill the new places. Commits."""
+    try:
+        lock_seminar(seminar.id)
+        result = rebalance(seminar, now or utcnow())
+        announce(result)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def registration_counts(seminar_id: int) -> dict[str, int]:
+    """The figures at the top of the list, counted in SQL."""
+    by_status = dict(
+        db.session.execute(
+            sa.select(Registration.status, sa.func.count())
+            .where(Registration.seminar_id == seminar_id)
+            .group_by(Registration.status)
+        ).all()
+    )
+    institutions, countries = db.session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(Registration.institution_id)),
+            sa.func.count(sa.distinct(Registration.country)),
+        ).where(Registration.seminar_id == seminar_id, Registration.status.in_(ACTIVE))
+    ).one()
+    return {
+        "confirmed": by_status.get(RegistrationStatus.CONFIRMED, 0),
+        "waitlisted": by_status.get(RegistrationStatus.WAITLISTED, 0),
+        "cancelled": by_status.get(RegistrationStatus.CANCELLED, 0),
+        "institutions": institutions,
+        "countries": countries,
+    }
+
+
+def listed_participants(seminar: Seminar) -> list[tuple[str, str, str]]:
+    """(name, institution, country) of the confirmed participants who agreed to be listed."""
+    rows = db.session.execute(
+        sa.select(
+            Registration.given_name,
+            Registration.family_name,
+            Institution.name,
+            Registration.country,
+        )
+        .outerjoin(Institution, Registration.institution_id == Institution.id)
+        .where(
+            Registration.seminar_id == seminar.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.listed_publicly,
+        )
+        .order_by(Registration.country, Registration.family_name, Registration.given_name)
+    )
+    return [
+        (f"{given} {family}".strip(), institution or "", country)
+        for given, family, institution, country in rows
+    ]
+
+
+def registered_emails(seminar_id: int, emails_: list[str]) -> set[str]:
+    """Which of these addresses hold an active registration for the seminar."""
+    return set(
+        db.session.execute(
+            sa.select(Participant.email)
+            .join(Registration)
+            .where(
+                Registration.seminar_id == seminar_id,
+                Registration.status.in_(ACTIVE),
+                Participant.email.in_([normalise_email(e) for e in emails_]),
+            )
+        ).scalars()
+    )
+
+
+def group_by_submission(seminar_id: int, submission_id: str) -> RegistrationGroup | None:
+    return db.session.execute(
+        sa.select(RegistrationGroup).where(
+            RegistrationGroup.seminar_id == seminar_id,
+            RegistrationGroup.submission_id == submission_id,
+        )
+    ).scalar_one_or_none()
+
+
+def send_new_link(registration: Registration) -> None:
+    """A new private link by email; the old one stops working."""
+    issue_manage_token(registration)
+    emails.new_link(registration)
+    db.session.commit()
+
+
+def send_link_if_registered(seminar: Seminar, email: str) -> None:
+    """For 'I lost my link': a new one by email if the address is registered; silent either way."""
+    registration = db.session.execute(
+        sa.select(Registration)
+        .join(Participant)
+        .where(
+            Registration.seminar_id == seminar.id,
+            Participant.email == normalise_email(email),
+            Registration.status.in_(ACTIVE),
+        )
+    ).scalar_one_or_none()
+    if registration is not None:
+        send_new_link(registration)

@@ -1,0 +1,389 @@
+"""The participant's side: registering alone or as a group, and the private manage link."""
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+
+from seminar_reg.errors import DomainError
+from seminar_reg.extensions import db, limiter, utcnow
+from seminar_reg.i18n import format_in_zone, zone_label
+from seminar_reg.institutions.models import Institution
+from seminar_reg.registration import bp, services, tables
+from seminar_reg.registration.calendar import registration_calendar
+from seminar_reg.registration.forms import (
+    ConfirmForm,
+    DetailsForm,
+    GroupForm,
+    LostLinkForm,
+    RegistrationForm,
+    SessionsForm,
+    session_choices,
+)
+from seminar_reg.registration.models import Registration, RegistrationStatus
+from seminar_reg.registration.tokens import new_submission_id, registration_for_token
+from seminar_reg.seminars.models import Seminar, SeminarSession
+from seminar_reg.seminars.services import PUBLIC_STATUSES
+from seminar_reg.text import fold
+from seminar_reg.timezones import zone
+
+
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _link_limit() -> str:
+    return current_app.config["MANAGE_LINK_RATE_LIMIT"]
+
+
+def _public_seminar(slug: str) -> Seminar:
+    return db.first_or_404(
+        db.select(Seminar)
+        .where(Seminar.slug == slug, Seminar.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Seminar.sessions), selectinload(Seminar.partners))
+    )
+
+
+def _session_label(seminar: Seminar):
+    def label(session: SeminarSession) -> str:
+        day = format_in_zone(session.starts_at, seminar.zone, "EEE d MMM")
+        hours = (
+            f"{format_in_zone(session.starts_at, seminar.zone, 'HH:mm')}–"
+            f"{format_in_zone(session.ends_at, seminar.zone, 'HH:mm')}"
+        )
+        return f"{session.title} · {day}, {hours} {zone_label(session.starts_at, seminar.zone)}"
+
+    return label
+
+
+def _with_sessions(form, seminar: Seminar):
+    taken = services.session_places_taken(s.id for s in seminar.sessions)
+    form.set_sessions(session_choices(seminar, taken, _session_label(seminar)))
+    return form
+
+
+def _closed_page(seminar: Seminar, message: str):
+    return render_template("registration/closed.html", seminar=seminar, message=message), 200
+
+
+@bp.route("/seminars/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def register(slug: str):
+    seminar = _public_seminar(slug)
+    try:
+        services.check_open(seminar, utcnow())
+    except DomainError as error:
+        return _closed_page(seminar, error.message)
+    form = _with_sessions(RegistrationForm(), seminar)
+    if not form.is_submitted():
+        form.submission_id.data = new_submission_id()
+        form.preset_timezone(seminar.timezone)
+    if form.validate_on_submit():
+        request_ = services.RegistrationRequest(
+            person=form.person(),
+            country=form.country.data,
+            institution=form.institution_choice(),
+            session_ids=tuple(form.sessions.data or ()),
+            listed_publicly=form.listed_publicly.data and seminar.public_participant_list,
+            submission_id=form.submission_id.data or None,
+        )
+        try:
+            result = services.register(seminar, request_)
+        except services.AlreadyRegistered:
+            return render_template(
+                "registration/already_registered.html",
+                seminar=seminar,
+                form=LostLinkForm(email=form.email.data),
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            return redirect(url_for(".welcome", token=result.token))
+    return render_template("registration/register.html", seminar=seminar, form=form)
+
+
+def _group_formdata(form_data: MultiDict, extra_rows: list[dict]) -> MultiDict:
+    """The submitted form with empty colleague rows dropped and pasted or uploaded rows added."""
+    rows, index = [], 0
+    while f"people-{index}-email" in form_data or f"people-{index}-given_name" in form_data:
+        row = {name: form_data.get(f"people-{index}-{name}", "") for name in tables.PERSON_COLUMNS}
+        if any(value.strip() for value in row.values()):
+            rows.append(row)
+        index += 1
+    rows.extend(extra_rows)
+    data = MultiDict(
+        [(k, v) for k, v in form_data.items(multi=True) if not k.startswith("people-")]
+    )
+    for number, row in enumerate(rows):
+        for name, value in row.items():
+            data.add(f"people-{number}-{name}", value)
+    data.setlist("pasted", [])
+    return data
+
+
+@bp.route("/seminars/<slug>/register/group", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def register_group(slug: str):
+    seminar = _public_seminar(slug)
+    try:
+        services.check_open(seminar, utcnow())
+    except DomainError as error:
+        return _closed_page(seminar, error.message)
+    limit = current_app.config["GROUP_SIZE_LIMIT"]
+    earlier = services.group_by_submission(seminar.id, request.form.get("submission_id", ""))
+    if earlier is not None:  # the same form sent twice
+        return redirect(url_for(".group_done", slug=slug, submission_id=earlier.submission_id))
+    unreadable = False
+    if request.method == "POST":
+        try:
+            extra = tables.group_rows_from_upload(request.files.get("upload"), limit)
+            extra += tables.group_rows_from_paste(request.form.get("pasted", ""), limit)
+        except tables.TableProblem as problem:
+            extra, unreadable = [], True
+            flash(problem.message, "error")
+        form = GroupForm(formdata=_group_formdata(request.form, extra))
+    else:
+        form = GroupForm()
+        form.submission_id.data = new_submission_id()
+    _with_sessions(form, seminar)
+    ready = request.method == "POST" and not request.form.get("add_rows") and not unreadable
+    valid = ready and form.validate() and _group_rows_ok(form, seminar, limit)
+    if not ready or not form.people:
+        for _row in range(5):
+            form.people.append_entry()
+    if valid:
+        try:
+            group = services.register_group(
+                seminar,
+                services.FocalPoint(
+                    form.focal_point_name.data, form.focal_point_email.data, form.language.data
+                ),
+                form.country.data,
+                form.institution_choice(),
+                [entry.form.person(form.language.data) for entry in form.people],
+                tuple(form.sessions.data or ()),
+                submission_id=form.submission_id.data or None,
+            )
+        except services.GroupRowError as error:
+            form.people[error.row].form.email.errors.append(error.message)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            return redirect(url_for(".group_done", slug=slug, submission_id=group.submission_id))
+    if ready and form.errors:
+        flash(_("Nothing is registered yet: please correct the rows marked below."), "error")
+    return render_template("registration/group.html", seminar=seminar, form=form, limit=limit)
+
+
+def _group_rows_ok(form: GroupForm, seminar: Seminar, limit: int) -> bool:
+    """Every colleague once, none registered already, no more than the limit."""
+    entries = list(form.people)
+    if not entries:
+        flash(_("Add at least one colleague."), "error")
+        return False
+    if len(entries) > limit:
+        flash(
+            _(
+                "A group has at most %(limit)d people; register the others in a second group.",
+                limit=limit,
+            ),
+            "error",
+        )
+        return False
+    seen: set[str] = set()
+    registered = services.registered_emails(seminar.id, [e.form.email.data for e in entries])
+    ok = True
+    for entry in entries:
+        email = entry.form.email.data
+        if email in seen:
+            entry.form.email.errors.append(_("This address is in the list twice."))
+            ok = False
+        elif email in registered:
+            entry.form.email.errors.append(_("Already registered for this seminar."))
+            ok = False
+        seen.add(email)
+    return ok
+
+
+@bp.get("/seminars/<slug>/groups/<submission_id>")
+def group_done(slug: str, submission_id: str):
+    seminar = _public_seminar(slug)
+    group = services.group_by_submission(seminar.id, submission_id)
+    if group is None:
+        abort(404)
+    return render_template("registration/group_done.html", seminar=seminar, group=group)
+
+
+@bp.route("/seminars/<slug>/link", methods=["GET", "POST"])
+@limiter.limit(_link_limit, methods=["POST"])
+def lost_link(slug: str):
+    seminar = _public_seminar(slug)
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        services.send_link_if_registered(seminar, form.email.data)
+        flash(
+            _(
+                "If %(email)s is registered for this seminar, a new link is on its way to it. "
+                "The previous link no longer works.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for("public.seminar", slug=slug))
+    return render_template("registration/lost_link.html", seminar=seminar, form=form)
+
+
+@bp.get("/institutions/search")
+def institution_search():
+    """Known institutions of a country whose name or acronym contains the typed text."""
+    country = request.args.get("country", "").upper()[:2]
+    typed = fold(request.args.get("q", "")[:100])
+    if not country or len(typed) < 2:
+        return jsonify([])
+    pattern = f"%{typed}%"
+    institutions = db.session.execute(
+        sa.select(Institution)
+        .where(
+            Institution.country == country,
+            sa.or_(
+                Institution.normalised_name.like(pattern),
+                Institution.normalised_acronym.like(pattern),
+            ),
+        )
+        .order_by(Institution.name)
+        .limit(20)
+    ).scalars()
+    return jsonify([{"id": i.id, "name": i.name, "acronym": i.acronym} for i in institutions])
+
+
+# --- the private manage link ---------------------------------------------------------------------
+
+
+def _registration_or_404(token: str) -> Registration:
+    registration = registration_for_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _manage_page(registration: Registration, token: str, **forms):
+    seminar = registration.seminar
+    sessions_form = forms.get("sessions_form") or _with_sessions(SessionsForm(), seminar)
+    if "sessions_form" not in forms:
+        sessions_form.sessions.data = [c.session_id for c in registration.choices]
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        seminar=seminar,
+        token=token,
+        sessions_form=sessions_form,
+        reader_zone=zone(registration.timezone),
+        waitlist_position=services.waitlist_position(registration),
+    )
+
+
+@bp.get("/r/<token>")
+def manage(token: str):
+    registration = _registration_or_404(token)
+    return _manage_page(registration, token)
+
+
+@bp.get("/r/<token>/welcome")
+def welcome(token: str):
+    registration = _registration_or_404(token)
+    return render_template(
+        "registration/welcome.html",
+        registration=registration,
+        seminar=registration.seminar,
+        token=token,
+        reader_zone=zone(registration.timezone),
+        waitlist_position=services.waitlist_position(registration),
+    )
+
+
+@bp.post("/r/<token>/sessions")
+@limiter.limit(_registration_limit)
+def change_sessions(token: str):
+    registration = _registration_or_404(token)
+    form = _with_sessions(SessionsForm(), registration.seminar)
+    if form.validate_on_submit():
+        try:
+            services.change_sessions(registration, form.sessions.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                _("Your sessions are saved. An email with the updated calendar is on its way."),
+                "success",
+            )
+            return redirect(url_for(".manage", token=token))
+    return _manage_page(registration, token, sessions_form=form)
+
+
+@bp.route("/r/<token>/details", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def edit_details(token: str):
+    registration = _registration_or_404(token)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return redirect(url_for(".manage", token=token))
+    form = DetailsForm(registration=registration)
+    if form.validate_on_submit():
+        services.update_details(
+            registration,
+            form.person(registration.email),
+            form.country.data,
+            form.institution_choice(),
+            form.listed_publicly.data and registration.seminar.public_participant_list,
+        )
+        flash(_("Your details are saved."), "success")
+        return redirect(url_for(".manage", token=token))
+    return render_template(
+        "registration/details.html",
+        registration=registration,
+        seminar=registration.seminar,
+        token=token,
+        form=form,
+    )
+
+
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    registration = _registration_or_404(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.cancel(registration)
+        flash(
+            _("Your registration is cancelled. A confirmation is on its way by email."), "success"
+        )
+        return redirect(url_for(".manage", token=token))
+    return render_template(
+        "registration/cancel.html",
+        registration=registration,
+        seminar=registration.seminar,
+        token=token,
+        form=form,
+    )
+
+
+@bp.get("/r/<token>/calendar.ics")
+def calendar(token: str):
+    registration = _registration_or_404(token)
+    if registration.status == RegistrationStatus.CANCELLED:
+        abort(404)
+    data = registration_calendar(registration, now=utcnow(), token=token, method="PUBLISH")
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{registration.seminar.slug}.ics"'},
+    )
