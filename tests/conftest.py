@@ -6,12 +6,18 @@ the server a PostgreSQL test skips, with the reason, except under ``CI=true``, w
 """
 
 import os
+import socket
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from werkzeug.serving import make_server
 
 from seminar_reg import create_app
 from seminar_reg.accounts.models import Organiser
@@ -89,6 +95,8 @@ def test_config(database_url: str, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "PASSWORD_MIN_LENGTH": 10,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Tests deliver the outbox when they mean to.
+        "OUTBOX_DISPATCH": "none",
         **overrides,
     }
 
@@ -285,3 +293,80 @@ def make_partner(app):
             return _stored(partner)
 
     return make
+
+
+class SMTPServer:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives; it can be stopped."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[EmailMessage] = []
+        self.refused: set[str] = set()
+        self.connections = 0
+        self._controller = None
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp_server):
+    """The app sending its outbox to the test's SMTP server."""
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+
+
+@pytest.fixture
+def serve():
+    """Serve an app over real HTTP on a free loopback port, one thread per request."""
+    servers = []
+
+    def start(app) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -106,11 +106,22 @@ def test_seminar_title_is_stored_in_nfc_and_trimmed(app, client, organiser):
         ),
     ],
     ids=[
-        "empty-title", "long-title", "nul", "unknown-zone", "closes-before-opens", "bad-date",
-        "bad-email", "zero-capacity", "text-capacity", "threshold-over-100", "no-latin-slug",
-        "bad-slug", "bad-format", "dst-gap",
+        "empty-title",
+        "long-title",
+        "nul",
+        "unknown-zone",
+        "closes-before-opens",
+        "bad-date",
+        "bad-email",
+        "zero-capacity",
+        "text-capacity",
+        "threshold-over-100",
+        "no-latin-slug",
+        "bad-slug",
+        "bad-format",
+        "dst-gap",
     ],
-)  # fmt: skip
+)
 def test_seminar_form_refuses_bad_input_and_stores_nothing(
     app, client, organiser, overrides, message
 ):
