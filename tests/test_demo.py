@@ -11,6 +11,7 @@ from seminar_reg.accounts.models import Organiser
 from seminar_reg.extensions import db
 from seminar_reg.institutions.models import Institution
 from seminar_reg.partners.models import Partner
+from seminar_reg.registration.models import Registration, RegistrationStatus
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus, Speaker
 
 
@@ -18,7 +19,15 @@ def table_counts(app) -> dict[str, int]:
     with app.app_context():
         return {
             model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Organiser, Institution, Seminar, SeminarSession, Speaker, Partner)
+            for model in (
+                Organiser,
+                Institution,
+                Seminar,
+                SeminarSession,
+                Speaker,
+                Partner,
+                Registration,
+            )
         }
 
 
@@ -58,6 +67,7 @@ def test_seeding_twice_changes_nothing(app, seeded, runner):
     again = runner.invoke(args=["seed-demo"])
     assert "Seminars: 0 created, 3 already there." in again.output
     assert "Institutions: 0 created, 76 already there." in again.output
+    assert "Registrations: 0 created." in again.output
     assert again.output.split("password:")[1] == seeded.output.split("password:")[1]
     assert table_counts(app) == before
 
@@ -113,3 +123,57 @@ def test_demo_seminars_appear_on_the_home_page(seeded, client):
     assert page.index("Upcoming") < page.index("(demo)") < page.index("Past")
     assert "China-Germany-Mongolia-UNESCO Joint TVET Leadership Seminar" in page
     assert "Coaction Initiative 2023" in page
+
+
+def registration_figures(app, slug) -> dict:
+    with app.app_context():
+        seminar_id = db.session.execute(
+            sa.select(Seminar.id).where(Seminar.slug == slug)
+        ).scalar_one()
+        by_status = dict(
+            db.session.execute(
+                sa.select(Registration.status, sa.func.count())
+                .where(Registration.seminar_id == seminar_id)
+                .group_by(Registration.status)
+            ).all()
+        )
+        countries, institutions = db.session.execute(
+            sa.select(
+                sa.func.count(sa.distinct(Registration.country)),
+                sa.func.count(sa.distinct(Registration.institution_id)),
+            ).where(
+                Registration.seminar_id == seminar_id,
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+        ).one()
+    return {**by_status, "countries": countries, "institutions": institutions}
+
+
+def test_april_seminar_has_about_200_participants_from_about_70_mongolian_institutions(app, seeded):
+    figures = registration_figures(app, "tvet-leadership-digital-green-2023")
+    assert figures[RegistrationStatus.CONFIRMED] == 200  # its capacity
+    assert figures[RegistrationStatus.WAITLISTED] > 0 and figures[RegistrationStatus.CANCELLED] > 0
+    assert figures["countries"] == 1
+    assert 60 <= figures["institutions"] <= 71
+
+
+def test_coaction_initiative_has_about_60_participants_from_five_countries(app, seeded):
+    figures = registration_figures(app, "unevoc-coaction-digital-transformation-2023")
+    assert 55 <= figures[RegistrationStatus.CONFIRMED] <= 65
+    assert (figures["countries"], figures["institutions"]) == (5, 5)
+
+
+def test_some_demo_registrations_came_from_focal_points_with_non_latin_names(app, seeded):
+    with app.app_context():
+        grouped = db.session.scalar(
+            sa.select(sa.func.count()).where(Registration.group_id.is_not(None))
+        )
+        names = set(db.session.execute(sa.select(Registration.family_name)).scalars())
+    assert grouped >= 9
+    assert {"王", "Дорж"} & names and any("\u0600" <= c <= "\u06ff" for n in names for c in n)
+
+
+def test_upcoming_demo_seminar_stays_open_with_a_few_dozen_registered(app, seeded, client):
+    figures = registration_figures(app, "demo-tvet-leadership-ai")
+    assert 20 <= figures[RegistrationStatus.CONFIRMED] <= 40
+    assert "Register" in client.get("/seminars/demo-tvet-leadership-ai/").text

@@ -673,23 +673,21 @@ def test_xlsx_column_widths_estimated_or_given():
 
 
 @pytest.mark.slow
-def test_xlsx_writes_100000_rows_in_modest_memory():
+def test_xlsx_streams_its_rows_in_modest_memory():
+    # 20,000 rows keep the test short under tracemalloc; bench/ measures 100,000 for speed.
     rows = (
         [f"Участник {i}", f"p{i}@example.mn", i, 1.5, naive("2023-04-18 09:30")]
-        for i in range(100_000)
+        for i in range(20_000)
     )
     tracemalloc.start()
-    started = time.perf_counter()
 
     data = xlsx_bytes([Sheet("Big", ["Name", "Email", "Number", "Hours", "Joined"], rows)])
 
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert peak < 40 * MB
-    print(f"XLSX 100,000 rows: {elapsed:.2f} s, peak {peak / MB:.2f} MB, {len(data) / MB:.1f} MB")
+    assert peak < 20 * MB
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert b'<c r="E100001"' in archive.read("xl/worksheets/sheet1.xml")
+        assert b'<c r="E20001"' in archive.read("xl/worksheets/sheet1.xml")
 
 
 # Properties

@@ -15,6 +15,7 @@ def seed_demo_command() -> None:
         f"Institutions: {report.institutions_created} created, "
         f"{report.institutions_kept} already there."
     )
+    click.echo(f"Registrations: {report.registrations_created} created.")
     click.echo("")
     click.echo("Organiser login (admin):")
     click.echo(f"  email:    {report.login_email}")

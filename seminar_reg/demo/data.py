@@ -131,7 +131,7 @@ LEADERSHIP_2023 = {
     "format": F.ONLINE,
     "timezone": "Asia/Ulaanbaatar",
     "registration": ("2023-03-27 09:00", "2023-04-17 18:00"),
-    "capacity": None,
+    "capacity": 200,
     "contact_email": "unevoc-centre@szpt.demo.example",
     "archived": True,
     "partners": LEADERSHIP_PARTNERS,

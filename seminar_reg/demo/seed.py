@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import current_app
 
 from seminar_reg.accounts.models import Organiser
-from seminar_reg.demo import data
+from seminar_reg.demo import data, registrations
 from seminar_reg.extensions import db
 from seminar_reg.institutions.services import InstitutionDetails, create_institution, find_match
 from seminar_reg.partners.models import Partner
@@ -24,6 +24,7 @@ class SeedReport:
     seminars_kept: list[str] = field(default_factory=list)
     institutions_created: int = 0
     institutions_kept: int = 0
+    registrations_created: int = 0
 
 
 def seed_demo(now: datetime) -> SeedReport:
@@ -36,9 +37,10 @@ def seed_demo(now: datetime) -> SeedReport:
         ).scalar_one_or_none()
         if existing is not None:
             report.seminars_kept.append(spec["slug"])
-            continue
-        _seminar(spec, organiser, now)
-        report.seminars_created.append(spec["slug"])
+        else:
+            _seminar(spec, organiser, now)
+            report.seminars_created.append(spec["slug"])
+    report.registrations_created = registrations.seed_registrations(now)
     return report
 
 
