@@ -1,5 +1,7 @@
 """The participant's side: registering alone or as a group, and the private manage link."""
 
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from flask import (
     Response,
@@ -18,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, limiter, utcnow
-from seminar_reg.i18n import format_in_zone, zone_label
+from seminar_reg.i18n import session_when
 from seminar_reg.institutions.models import Institution
 from seminar_reg.registration import bp, services, tables
 from seminar_reg.registration.calendar import registration_calendar
@@ -55,21 +57,21 @@ def _public_seminar(slug: str) -> Seminar:
     )
 
 
-def _session_label(seminar: Seminar):
+def _session_label(seminar: Seminar, reader_zone: ZoneInfo | None = None):
+    """A session as a checkbox label: its times in the seminar's zone and the reader's."""
+
     def label(session: SeminarSession) -> str:
-        day = format_in_zone(session.starts_at, seminar.zone, "EEE d MMM")
-        hours = (
-            f"{format_in_zone(session.starts_at, seminar.zone, 'HH:mm')}–"
-            f"{format_in_zone(session.ends_at, seminar.zone, 'HH:mm')}"
+        when = session_when(
+            session.starts_at, session.ends_at, seminar.zone, reader_zone or seminar.zone
         )
-        return f"{session.title} · {day}, {hours} {zone_label(session.starts_at, seminar.zone)}"
+        return f"{session.title} · {when}"
 
     return label
 
 
-def _with_sessions(form, seminar: Seminar):
+def _with_sessions(form, seminar: Seminar, reader_zone: ZoneInfo | None = None):
     taken = services.session_places_taken(s.id for s in seminar.sessions)
-    form.set_sessions(session_choices(seminar, taken, _session_label(seminar)))
+    form.set_sessions(session_choices(seminar, taken, _session_label(seminar, reader_zone)))
     return form
 
 
@@ -279,7 +281,10 @@ def _registration_or_404(token: str) -> Registration:
 
 def _manage_page(registration: Registration, token: str, **forms):
     seminar = registration.seminar
-    sessions_form = forms.get("sessions_form") or _with_sessions(SessionsForm(), seminar)
+    reader_zone = zone(registration.timezone)
+    sessions_form = forms.get("sessions_form") or _with_sessions(
+        SessionsForm(), seminar, reader_zone
+    )
     if "sessions_form" not in forms:
         sessions_form.sessions.data = [c.session_id for c in registration.choices]
     return render_template(
@@ -288,7 +293,7 @@ def _manage_page(registration: Registration, token: str, **forms):
         seminar=seminar,
         token=token,
         sessions_form=sessions_form,
-        reader_zone=zone(registration.timezone),
+        reader_zone=reader_zone,
         waitlist_position=services.waitlist_position(registration),
     )
 
@@ -316,7 +321,7 @@ def welcome(token: str):
 @limiter.limit(_registration_limit)
 def change_sessions(token: str):
     registration = _registration_or_404(token)
-    form = _with_sessions(SessionsForm(), registration.seminar)
+    form = _with_sessions(SessionsForm(), registration.seminar, zone(registration.timezone))
     if form.validate_on_submit():
         try:
             services.change_sessions(registration, form.sessions.data)
