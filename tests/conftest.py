@@ -32,7 +32,6 @@ POSTGRES_SERVER = os.environ.get(
     "SEMINAR_REG_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432"
 )
 PASSWORD = "a long organiser passphrase"
-FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
 
 
 def pytest_configure(config):

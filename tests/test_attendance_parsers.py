@@ -1,6 +1,7 @@
 """The attendance-report parser: real exports, synthetic reports for every quirk, and properties.
 
-The real exports are in /work/shared/fixtures/attendance (see its README). The figures asserted
+The real exports are in tests/fixtures/attendance, with their sources in its README (a copy of
+the workplace's shared fixtures, so that a clone tests on its own). The figures asserted
 for them were counted by reading the decoded files by hand (``iconv -f UTF-16BE`` for Teams).
 """
 
@@ -24,12 +25,12 @@ from seminar_reg.attendance.parsers import (
     parse_report,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "attendance"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "attendance"
 
 
 def fixture(name: str) -> ParsedReport:
     path = FIXTURES / name
-    # Fail, never skip: CI always has the shared fixtures.
+    # Fail, never skip: the fixtures are part of the repository.
     assert path.is_file(), f"missing attendance fixture {path}"
     return parse_report(path.read_bytes())
 
