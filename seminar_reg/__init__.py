@@ -86,25 +86,20 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from seminar_reg import errors, i18n
-    from seminar_reg.accounts import bp as accounts_bp
-    from seminar_reg.demo import bp as demo_bp
-    from seminar_reg.institutions import bp as institutions_bp
-    from seminar_reg.mail import bp as mail_bp
-    from seminar_reg.partners import bp as partners_bp
-    from seminar_reg.registration import bp as registration_bp
-    from seminar_reg.registration import manage_bp as registrations_bp
-    from seminar_reg.seminars import bp as seminars_bp
-    from seminar_reg.seminars import public_bp
+    from seminar_reg.accounts import cli as _accounts_cli  # noqa: F401  (adds commands to accounts)
+    from seminar_reg.accounts import views as accounts
+    from seminar_reg.demo import cli as demo
+    from seminar_reg.institutions import views as institutions
+    from seminar_reg.mail import cli as mail
+    from seminar_reg.partners import views as partners
+    from seminar_reg.registration import manage_views as registrations
+    from seminar_reg.registration import views as registration
+    from seminar_reg.seminars import public_views as public
+    from seminar_reg.seminars import views as seminars
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(seminars_bp)
-    app.register_blueprint(partners_bp)
-    app.register_blueprint(institutions_bp)
-    app.register_blueprint(registration_bp)
-    app.register_blueprint(registrations_bp)
-    app.register_blueprint(mail_bp)
-    app.register_blueprint(demo_bp)
+    areas = [public, accounts, seminars, partners, institutions, registration, registrations]
+    for module in [*areas, mail, demo]:
+        app.register_blueprint(module.bp)
     errors.init_app(app)
     i18n.init_app(app)
 

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__, cli_group="organisers")
-
-from seminar_reg.accounts import cli, views  # noqa: E402, F401
+"""Organiser accounts: signing in, passwords, the admins' pages, the organisers CLI."""

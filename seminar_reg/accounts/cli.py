@@ -2,8 +2,9 @@ import sys
 
 import click
 
-from seminar_reg.accounts import bp, services
+from seminar_reg.accounts import services
 from seminar_reg.accounts.models import Organiser
+from seminar_reg.accounts.views import bp
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db
 

@@ -1,10 +1,10 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from seminar_reg.accounts import bp, services
+from seminar_reg.accounts import services
 from seminar_reg.accounts.access import admin_required
 from seminar_reg.accounts.forms import (
     ChangePasswordForm,
@@ -16,6 +16,8 @@ from seminar_reg.accounts.models import Organiser
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, limiter
 from seminar_reg.text import normalise_email
+
+bp = Blueprint("accounts", __name__, cli_group="organisers")
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -1,8 +1,11 @@
 import click
+from flask import Blueprint
 
-from seminar_reg.demo import bp
 from seminar_reg.demo.seed import seed_demo
 from seminar_reg.extensions import utcnow
+
+#: demo data commands, at the top level of ``flask``
+bp = Blueprint("demo", __name__, cli_group=None)
 
 
 @bp.cli.command("seed-demo")

@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -7,11 +7,12 @@ from seminar_reg.accounts.access import sign_in_required
 from seminar_reg.countries import is_country
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db
-from seminar_reg.institutions import bp, services
+from seminar_reg.institutions import services
 from seminar_reg.institutions.forms import TYPE_LABELS, InstitutionForm, MergeForm
 from seminar_reg.institutions.models import Institution
 from seminar_reg.text import fold
 
+bp = Blueprint("institutions", __name__, url_prefix="/manage/institutions")
 sign_in_required(bp)
 
 PAGE_SIZE = 50

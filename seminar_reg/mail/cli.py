@@ -1,11 +1,13 @@
 import time
 
 import click
+from flask import Blueprint
 
 from seminar_reg.extensions import db
-from seminar_reg.mail import bp
 from seminar_reg.mail.delivery import deliver_due, status_counts
 
+#: ``flask outbox deliver`` and ``flask outbox status``
+bp = Blueprint("mail", __name__, cli_group="outbox")
 bp.cli.help = "Deliver the outbox and see its state."
 
 

@@ -1,14 +1,15 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from seminar_reg.accounts.access import sign_in_required
 from seminar_reg.extensions import db
-from seminar_reg.partners import bp, services
+from seminar_reg.partners import services
 from seminar_reg.partners.forms import PartnerForm
 from seminar_reg.partners.models import Partner
 from seminar_reg.seminars.access import managed_seminar_or_abort
 from seminar_reg.seminars.models import Seminar
 
+bp = Blueprint("partners", __name__, url_prefix="/manage/seminars/<slug>/partners")
 sign_in_required(bp)
 
 

@@ -1,7 +1,7 @@
 """The organiser's side: a seminar's registrations listed, counted, changed by hand, imported."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
@@ -11,7 +11,6 @@ from seminar_reg.countries import is_country
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db
 from seminar_reg.institutions.models import Institution
-from seminar_reg.registration import manage_bp as bp
 from seminar_reg.registration import services, tables
 from seminar_reg.registration.forms import (
     ConfirmForm,
@@ -34,6 +33,8 @@ from seminar_reg.seminars.access import managed_seminar_or_abort
 from seminar_reg.seminars.models import Seminar
 from seminar_reg.text import fold
 
+#: the organiser's pages about a seminar's registrations
+bp = Blueprint("registrations", __name__, url_prefix="/manage/seminars/<slug>/registrations")
 sign_in_required(bp)
 
 PAGE_SIZE = 50

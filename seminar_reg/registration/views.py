@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -22,7 +23,7 @@ from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, limiter, utcnow
 from seminar_reg.i18n import session_when
 from seminar_reg.institutions.models import Institution
-from seminar_reg.registration import bp, services, tables
+from seminar_reg.registration import services, tables
 from seminar_reg.registration.calendar import registration_calendar
 from seminar_reg.registration.forms import (
     ConfirmForm,
@@ -39,6 +40,9 @@ from seminar_reg.seminars.models import Seminar, SeminarSession
 from seminar_reg.seminars.services import PUBLIC_STATUSES
 from seminar_reg.text import fold
 from seminar_reg.timezones import zone
+
+#: the participant's pages: the forms, the private manage link
+bp = Blueprint("registration", __name__)
 
 
 def _registration_limit() -> str:

@@ -1,22 +1,25 @@
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 from sqlalchemy.orm import selectinload
 
 from seminar_reg.extensions import db, utcnow
 from seminar_reg.registration.services import listed_participants
-from seminar_reg.seminars import public_bp, services
+from seminar_reg.seminars import services
 from seminar_reg.seminars.models import Seminar, SeminarSession
 
+#: pages anyone can open
+bp = Blueprint("public", __name__)
 
-@public_bp.get("/")
+
+@bp.get("/")
 def home():
     upcoming, past = services.public_seminars(utcnow())
     return render_template("public/home.html", upcoming=upcoming, past=past)
 
 
-@public_bp.get("/seminars/<slug>/")
+@bp.get("/seminars/<slug>/")
 def seminar(slug: str):
     seminar = db.first_or_404(
         db.select(Seminar)
@@ -41,7 +44,7 @@ def seminar(slug: str):
     )
 
 
-@public_bp.get("/healthz")
+@bp.get("/healthz")
 def healthz():
     """For load balancers: 200 when the database answers."""
     try:

@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -9,7 +9,7 @@ from seminar_reg.accounts.models import Organiser
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, utcnow
 from seminar_reg.registration.services import registration_counts
-from seminar_reg.seminars import bp, services
+from seminar_reg.seminars import services
 from seminar_reg.seminars.access import managed_seminar_or_abort, managed_seminars_query
 from seminar_reg.seminars.forms import (
     AddOrganiserForm,
@@ -19,6 +19,8 @@ from seminar_reg.seminars.forms import (
 )
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus, Speaker
 
+#: organiser pages under /manage
+bp = Blueprint("seminars", __name__, url_prefix="/manage")
 sign_in_required(bp)
 
 
