@@ -12,6 +12,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, registry
 
 # Stable constraint names, so that Alembic can alter and drop them on SQLite and PostgreSQL alike.
@@ -67,6 +68,16 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def add_once(row: object) -> bool:
+    """Insert ``row``; False when its unique key is taken (another process got there first)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 db = SQLAlchemy(model_class=Base)

@@ -1,10 +1,11 @@
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from seminar_reg.extensions import db
+from seminar_reg.extensions import db, utcnow
 from seminar_reg.institutions.models import Institution
 
 if TYPE_CHECKING:
@@ -71,3 +72,29 @@ class Partner(db.Model):
 
     def __repr__(self) -> str:
         return f"<Partner {self.organisation!r} of seminar {self.seminar_id}>"
+
+
+class NoticeKind(enum.StrEnum):
+    #: the seminar was published: its details, the partner's scope and mode
+    PUBLISHED = "published"
+    #: one day's registrations in scope
+    DIGEST = "digest"
+    #: registration closed: who registered, in scope
+    REGISTRATION_CLOSED = "registration_closed"
+    #: the last session ended: who took part, in scope
+    FINAL_SUMMARY = "final_summary"
+
+
+class PartnerNotice(db.Model):
+    """A partner email that must go once: the unique key makes a second scheduler's insert fail."""
+
+    __tablename__ = "partner_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id", ondelete="CASCADE"))
+    kind: Mapped[NoticeKind]
+    #: the day of a digest (ISO date in the seminar's zone); empty for one-off notices
+    key: Mapped[str] = mapped_column(sa.String(20), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("partner_id", "kind", "key"),)

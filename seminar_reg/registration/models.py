@@ -41,6 +41,16 @@ class RegisteredBy(enum.StrEnum):
     IMPORT = "import"
 
 
+class EventKind(enum.StrEnum):
+    """What happened to a registration, for partners' emails and digests."""
+
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    PROMOTED = "promoted"
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
+
+
 class ChoiceStatus(enum.StrEnum):
     """A chosen session holds a place, or waits for one when the session is full."""
 
@@ -196,3 +206,21 @@ class SessionChoice(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="choices")
     session: Mapped["SeminarSession"] = relationship()
+
+
+class RegistrationEvent(db.Model):
+    """One thing that happened to a registration, written in the transaction that did it."""
+
+    __tablename__ = "registration_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seminar_id: Mapped[int] = mapped_column(sa.ForeignKey("seminars.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[EventKind]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+
+    __table_args__ = (sa.Index(None, "seminar_id", "at"),)

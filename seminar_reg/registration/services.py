@@ -11,19 +11,21 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from seminar_reg.errors import DomainError
-from seminar_reg.extensions import db, utcnow
+from seminar_reg.extensions import add_once, db, utcnow
 from seminar_reg.institutions.models import Institution, InstitutionType
 from seminar_reg.institutions.services import find_match
+from seminar_reg.partners import notifications as partners
 from seminar_reg.registration import emails
 from seminar_reg.registration.models import (
     ChoiceStatus,
+    EventKind,
     Gender,
     Participant,
     RegisteredBy,
     Registration,
+    RegistrationEvent,
     RegistrationGroup,
     RegistrationStatus,
     RoleCategory,
@@ -222,12 +224,24 @@ def rebalance(seminar: Seminar, now: datetime) -> Rebalanced:
     return result
 
 
-def announce(result: Rebalanced) -> None:
-    """Tell everyone who moved up."""
+def record(registration: Registration, kind: EventKind, now: datetime) -> None:
+    """Note what happened, for the partners' digests, and tell partners who want every change."""
+    db.session.add(
+        RegistrationEvent(
+            seminar_id=registration.seminar_id, registration=registration, kind=kind, at=now
+        )
+    )
+    partners.registration_event(registration, kind)
+
+
+def announce(result: Rebalanced, now: datetime) -> None:
+    """Tell everyone who moved up, and their partners."""
     for registration in result.promoted:
         emails.promoted(registration)
+        record(registration, EventKind.PROMOTED, now)
     for registration, sessions in result.session_places.items():
         emails.changed(registration, removed=[], session_places=sessions)
+        record(registration, EventKind.CHANGED, now)
 
 
 # --- who ----------------------------------------------------------------------------------------
@@ -241,10 +255,7 @@ def _participant(email: str) -> Participant:
     ).scalar_one_or_none()
     if participant is None:
         participant = Participant(email=email)
-        try:
-            with db.session.begin_nested():
-                db.session.add(participant)
-        except IntegrityError:
+        if not add_once(participant):
             # Someone registered the same person for another seminar a moment ago.
             participant = db.session.execute(
                 sa.select(Participant).where(Participant.email == email)
@@ -284,10 +295,7 @@ def resolve_institution(country: str, choice: InstitutionChoice) -> Institution:
         normalised_name=fold(choice.name),
         normalised_acronym="",
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(institution)
-    except IntegrityError:
+    if not add_once(institution):
         institution = find_match(country, choice.name)
     return institution
 
@@ -359,6 +367,8 @@ def _add_registration(
     db.session.flush()
     _place_choices(registration, sessions)
     token = issue_manage_token(registration)
+    kind = EventKind.REGISTERED if has_room else EventKind.WAITLISTED
+    record(registration, kind, now)
     return Registered(registration, token, waitlist_position=waitlist_position(registration))
 
 
@@ -520,6 +530,7 @@ def update_details(
         registration.country = country
         registration.institution = resolve_institution(country, institution)
         registration.listed_publicly = listed_publicly
+        record(registration, EventKind.CHANGED, utcnow())
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -549,7 +560,8 @@ def change_sessions(registration: Registration, session_ids, now: datetime | Non
         db.session.flush()
         result = rebalance(seminar, now)
         emails.changed(registration, removed=sorted(removed, key=lambda s: s.starts_at))
-        announce(result)
+        record(registration, EventKind.CHANGED, now)
+        announce(result, now)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -571,7 +583,8 @@ def cancel(
         registration.sequence += 1
         db.session.flush()
         emails.cancelled(registration, by_organiser=by_organiser)
-        announce(rebalance(registration.seminar, now))
+        record(registration, EventKind.CANCELLED, now)
+        announce(rebalance(registration.seminar, now), now)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -594,7 +607,8 @@ def promote(registration: Registration, now: datetime | None = None) -> None:
         result = rebalance(registration.seminar, now)
         if registration not in result.promoted:
             emails.promoted(registration)
-        announce(result)
+            record(registration, EventKind.PROMOTED, now)
+        announce(result, now)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -606,7 +620,7 @@ def capacity_changed(seminar: Seminar, now: datetime | None = None) -> Rebalance
     try:
         lock_seminar(seminar.id)
         result = rebalance(seminar, now or utcnow())
-        announce(result)
+        announce(result, now)
         db.session.commit()
     except Exception:
         db.session.rollback()

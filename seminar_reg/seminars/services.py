@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, utcnow
+from seminar_reg.partners import notifications as partners
 from seminar_reg.registration import services as places
 from seminar_reg.seminars.models import (
     CertificateThreshold,
@@ -41,6 +42,8 @@ class SeminarDetails:
     certificate_threshold_type: CertificateThreshold
     certificate_threshold_value: int
     public_participant_list: bool = False
+    #: minutes before each session
+    reminder_offsets: tuple[int, ...] = (1440, 60)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class SpeakerDetails:
 
 def _apply(target: object, details: object) -> None:
     for name, value in asdict(details).items():
-        setattr(target, name, value)
+        setattr(target, name, list(value) if isinstance(value, tuple) else value)
 
 
 def create_seminar(organiser: Organiser, details: SeminarDetails) -> Seminar:
@@ -92,7 +95,8 @@ def update_seminar(seminar: Seminar, details: SeminarDetails) -> None:
             )
         _apply(seminar, details)
         db.session.flush()
-        places.announce(places.rebalance(seminar, utcnow()))
+        now = utcnow()
+        places.announce(places.rebalance(seminar, now), now)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -135,6 +139,9 @@ def change_status(seminar: Seminar, target: SeminarStatus, now: datetime | None 
         raise DomainError(refusal)
     if target == SeminarStatus.PUBLISHED and seminar.published_at is None:
         seminar.published_at = now
+        partners.published(seminar)
+    if target == SeminarStatus.REGISTRATION_CLOSED:
+        partners.registration_closed(seminar)
     seminar.status = target
     db.session.commit()
 
@@ -184,7 +191,8 @@ def update_session(session: SeminarSession, details: SessionDetails) -> None:
             )
         _apply(session, details)
         db.session.flush()
-        places.announce(places.rebalance(session.seminar, utcnow()))
+        now = utcnow()
+        places.announce(places.rebalance(session.seminar, now), now)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -1,0 +1,255 @@
+"""What partners hear: each registration in scope, a daily digest, and the seminar's milestones.
+
+Scope: a registration is a partner's when its country or institution is in the partner's scope,
+or when the partner's scope is empty (the whole seminar). A partner never hears of anyone else.
+Milestone and digest emails are claimed in ``partner_notices`` first, so that two schedulers
+running at once send each of them once.
+"""
+
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from seminar_reg.extensions import add_once, db
+from seminar_reg.institutions.models import Institution
+from seminar_reg.mail.messages import queue_email
+from seminar_reg.partners.models import NoticeKind, NotificationMode, Partner, PartnerNotice
+from seminar_reg.registration.models import (
+    EventKind,
+    Registration,
+    RegistrationEvent,
+    RegistrationStatus,
+)
+from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus
+from seminar_reg.urls import external_url
+
+#: days back a digest is still sent for, when the scheduler was not running
+DIGEST_CATCH_UP_DAYS = 3
+
+
+def in_scope(partner: Partner):
+    """A SQL condition on Registration: the registrations this partner may hear of."""
+    conditions = []
+    if partner.scope_countries:
+        conditions.append(Registration.country.in_(partner.scope_countries))
+    institution_ids = [institution.id for institution in partner.scope_institutions]
+    if institution_ids:
+        conditions.append(Registration.institution_id.in_(institution_ids))
+    return sa.or_(*conditions) if conditions else sa.true()
+
+
+def covers(partner: Partner, registration: Registration) -> bool:
+    if partner.covers_whole_seminar:
+        return True
+    institution_ids = {institution.id for institution in partner.scope_institutions}
+    return registration.country in partner.scope_countries or (
+        registration.institution_id in institution_ids
+    )
+
+
+def _language() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _send(partner: Partner, kind: str, subject, template: str, context: dict) -> None:
+    seminar = partner.seminar
+    for address in partner.contact_emails:
+        queue_email(
+            kind=kind,
+            to=address,
+            language=_language(),
+            subject=subject,
+            template=template,
+            context={
+                "partner": partner,
+                "seminar": seminar,
+                "seminar_url": external_url("public.seminar", slug=seminar.slug),
+                **context,
+            },
+            seminar_id=seminar.id,
+            reply_to=seminar.contact_email,
+        )
+
+
+def registration_event(registration: Registration, kind: EventKind) -> None:
+    """Tell each partner who wants every registration, and whose scope it is in."""
+    seminar = registration.seminar
+    for partner in seminar.partners:
+        if partner.notification_mode != NotificationMode.EACH_REGISTRATION:
+            continue
+        if not partner.contact_emails or not covers(partner, registration):
+            continue
+        name = registration.full_name
+        _send(
+            partner,
+            "partner_registration",
+            lambda name=name: _("%(name)s: %(title)s", name=name, title=seminar.title),
+            "partner_registration",
+            {"registration": registration, "event": kind, "sessions": registration.chosen_sessions},
+        )
+
+
+def _claim(partner: Partner, kind: NoticeKind, key: str = "") -> bool:
+    """Take the right to send this notice; False when another run has taken it."""
+    return add_once(PartnerNotice(partner_id=partner.id, kind=kind, key=key))
+
+
+def scope_totals(partner: Partner) -> dict:
+    """Registered and waiting per country and per institution in the partner's scope, in SQL."""
+    seminar_id = partner.seminar_id
+    active = Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED))
+    where = (Registration.seminar_id == seminar_id, active, in_scope(partner))
+    confirmed = sa.func.count().filter(Registration.status == RegistrationStatus.CONFIRMED)
+    waiting = sa.func.count().filter(Registration.status == RegistrationStatus.WAITLISTED)
+    countries = db.session.execute(
+        sa.select(Registration.country, confirmed, waiting)
+        .where(*where)
+        .group_by(Registration.country)
+        .order_by(confirmed.desc(), Registration.country)
+    ).all()
+    institutions = db.session.execute(
+        sa.select(Institution.name, Registration.country, confirmed, waiting)
+        .join(Institution, Registration.institution_id == Institution.id)
+        .where(*where)
+        .group_by(Institution.name, Registration.country)
+        .order_by(confirmed.desc(), Institution.name)
+    ).all()
+    return {
+        "countries": countries,
+        "institutions": institutions,
+        "confirmed": sum(row[1] for row in countries),
+        "waiting": sum(row[2] for row in countries),
+    }
+
+
+def published(seminar: Seminar) -> None:
+    """When a seminar is published: each partner gets its details, their scope and their mode."""
+    for partner in seminar.partners:
+        if partner.contact_emails and _claim(partner, NoticeKind.PUBLISHED):
+            _send(
+                partner,
+                "partner_published",
+                lambda: _("Published: %(title)s", title=seminar.title),
+                "partner_published",
+                {"sessions": seminar.sessions},
+            )
+
+
+def _digest_days(seminar: Seminar, now: datetime):
+    """Complete days (in the seminar's zone) a digest may be owed for, oldest first."""
+    today = now.astimezone(seminar.zone).date()
+    for back in range(DIGEST_CATCH_UP_DAYS, 0, -1):
+        day = today - timedelta(days=back)
+        start = datetime.combine(day, time(), seminar.zone)
+        yield day, start, start + timedelta(days=1)
+
+
+def _day_events(partner: Partner, start: datetime, end: datetime) -> list[tuple]:
+    """Each registration in scope that changed that day, with what happened last."""
+    latest = (
+        sa.select(RegistrationEvent.registration_id, sa.func.max(RegistrationEvent.id).label("id"))
+        .where(
+            RegistrationEvent.seminar_id == partner.seminar_id,
+            RegistrationEvent.at >= start,
+            RegistrationEvent.at < end,
+        )
+        .group_by(RegistrationEvent.registration_id)
+        .subquery()
+    )
+    return db.session.execute(
+        sa.select(Registration, RegistrationEvent.kind)
+        .join(latest, latest.c.registration_id == Registration.id)
+        .join(RegistrationEvent, RegistrationEvent.id == latest.c.id)
+        .where(in_scope(partner))
+        .order_by(Registration.country, Registration.family_name, Registration.given_name)
+        .options(selectinload(Registration.institution))
+    ).all()
+
+
+def send_digests(now: datetime) -> int:
+    """One email per digest partner and day with changes in scope; none on a quiet day."""
+    sent = 0
+    partners = db.session.execute(
+        sa.select(Partner)
+        .join(Seminar)
+        .where(
+            Partner.notification_mode == NotificationMode.DAILY_DIGEST,
+            Seminar.status.in_((SeminarStatus.PUBLISHED, SeminarStatus.REGISTRATION_CLOSED)),
+        )
+    ).scalars()
+    for partner in partners:
+        if not partner.contact_emails:
+            continue
+        seminar = partner.seminar
+        for day, start, end in _digest_days(seminar, now):
+            rows = _day_events(partner, start, end)
+            if not rows or not _claim(partner, NoticeKind.DIGEST, day.isoformat()):
+                continue
+            groups = {kind: [r for r, k in rows if k == kind] for kind in EventKind}
+            _send(
+                partner,
+                "partner_digest",
+                lambda day=day, title=seminar.title: _(
+                    "Registrations on %(day)s: %(title)s", day=day.isoformat(), title=title
+                ),
+                "partner_digest",
+                {
+                    "day": day,
+                    "new": groups[EventKind.REGISTERED] + groups[EventKind.WAITLISTED],
+                    "changed": groups[EventKind.CHANGED] + groups[EventKind.PROMOTED],
+                    "cancelled": groups[EventKind.CANCELLED],
+                    "totals": scope_totals(partner),
+                },
+            )
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+def _milestone(partner: Partner, kind: NoticeKind, subject, template: str) -> int:
+    if not partner.contact_emails or not _claim(partner, kind):
+        return 0
+    _send(partner, kind.value, subject, template, {"totals": scope_totals(partner)})
+    return 1
+
+
+def registration_closed(seminar: Seminar) -> int:
+    """Who registered, in each partner's scope, once registration is closed."""
+    title = seminar.title
+    subject = lambda: _("Registration closed: %(title)s", title=title)  # noqa: E731
+    kind, template = NoticeKind.REGISTRATION_CLOSED, "partner_registration_closed"
+    return sum(_milestone(partner, kind, subject, template) for partner in seminar.partners)
+
+
+def final_summary(seminar: Seminar) -> int:
+    """Who took part, in each partner's scope, after the last session."""
+    title = seminar.title
+    subject = lambda: _("Summary: %(title)s", title=title)  # noqa: E731
+    kind, template = NoticeKind.FINAL_SUMMARY, "partner_final_summary"
+    return sum(_milestone(partner, kind, subject, template) for partner in seminar.partners)
+
+
+def send_milestones(now: datetime) -> int:
+    """Registration closed (by status or by its closing time) and the last session over."""
+    last_end = (
+        sa.select(SeminarSession.seminar_id, sa.func.max(SeminarSession.ends_at).label("ends_at"))
+        .group_by(SeminarSession.seminar_id)
+        .subquery()
+    )
+    ends_at = sa.type_coerce(last_end.c.ends_at, Seminar.registration_closes_at.type)
+    seminars = db.session.execute(
+        sa.select(Seminar, ends_at)
+        .join(last_end, last_end.c.seminar_id == Seminar.id)
+        .where(Seminar.status != SeminarStatus.DRAFT)
+    ).all()
+    sent = 0
+    for seminar, seminar_ends_at in seminars:
+        if seminar.status != SeminarStatus.PUBLISHED or seminar.registration_closes_at <= now:
+            sent += registration_closed(seminar)
+        if seminar_ends_at <= now:
+            sent += final_summary(seminar)
+    db.session.commit()
+    return sent
