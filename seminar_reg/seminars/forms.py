@@ -100,6 +100,12 @@ class SeminarForm(FlaskForm):
     certificate_threshold_value = IntegerField(
         _l("Threshold"), [InputRequired(), NumberRange(min=1, max=100_000)], default=75
     )
+    reminders = StringField(
+        _l("Reminders before each session"),
+        [Length(max=100)],
+        default="24, 1",
+        description=_l("Hours before the start, separated by commas (24, 1, 0.5); empty for none."),
+    )
     public_participant_list = BooleanField(
         _l("Show the list of participants on the seminar's page"),
         description=_l(
@@ -112,6 +118,7 @@ class SeminarForm(FlaskForm):
         super().__init__(*args, obj=seminar, **kwargs)
         self.seminar = seminar
         if seminar is not None and not self.is_submitted():
+            self.reminders.data = ", ".join(f"{m / 60:g}" for m in seminar.reminder_offsets)
             # The form shows and takes wall-clock times of the seminar's zone, not UTC.
             for name in ("registration_opens_at", "registration_closes_at"):
                 self[name].data = utc_to_local(getattr(seminar, name), seminar.zone)
@@ -130,6 +137,24 @@ class SeminarForm(FlaskForm):
         if taken is not None and (self.seminar is None or taken != self.seminar.id):
             raise ValidationError(_l("Another seminar has this address already."))
         field.data = slug
+
+    def validate_reminders(self, field):
+        offsets = []
+        for part in (p.strip() for p in (field.data or "").replace(";", ",").split(",")):
+            if not part:
+                continue
+            try:
+                hours = float(part.replace("h", ""))
+            except ValueError:
+                raise ValidationError(
+                    _("“%(value)s” is not a number of hours.", value=part)
+                ) from None
+            if not 0 < hours <= 14 * 24:
+                raise ValidationError(
+                    _l("A reminder goes between a few minutes and 14 days before the session.")
+                )
+            offsets.append(round(hours * 60))
+        self.reminder_minutes = tuple(sorted(set(offsets), reverse=True))
 
     def validate_certificate_threshold_value(self, field):
         share = self.certificate_threshold_type.data == CertificateThreshold.SHARE_OF_SESSIONS
@@ -161,6 +186,7 @@ class SeminarForm(FlaskForm):
             certificate_threshold_type=self.certificate_threshold_type.data,
             certificate_threshold_value=self.certificate_threshold_value.data,
             public_participant_list=self.public_participant_list.data,
+            reminder_offsets=self.reminder_minutes,
         )
 
 

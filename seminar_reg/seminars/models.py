@@ -71,6 +71,8 @@ class Seminar(db.Model):
     certificate_threshold_value: Mapped[int] = mapped_column(default=75)
     #: show the participants who agreed to it on the seminar's page
     public_participant_list: Mapped[bool] = mapped_column(default=False)
+    #: minutes before each session at which participants are reminded
+    reminder_offsets: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [1440, 60])
     #: made by ``seed-demo``, shown with a demo label
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

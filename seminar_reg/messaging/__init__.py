@@ -1,0 +1,1 @@
+"""Reminders before sessions and the organisers' messages to a chosen audience."""
