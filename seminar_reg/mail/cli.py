@@ -1,14 +1,10 @@
 import time
 
 import click
-from flask import Blueprint
 
 from seminar_reg.extensions import db
 from seminar_reg.mail.delivery import deliver_due, status_counts
-
-#: ``flask outbox deliver`` and ``flask outbox status``
-bp = Blueprint("mail", __name__, cli_group="outbox")
-bp.cli.help = "Deliver the outbox and see its state."
+from seminar_reg.mail.views import bp
 
 
 @bp.cli.command("deliver")

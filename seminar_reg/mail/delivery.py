@@ -212,6 +212,8 @@ def _deliver_after_commit(session: sa.orm.Session) -> None:
     dispatch = current_app.config["OUTBOX_DISPATCH"]
     if dispatch == "thread":
         current_app.extensions["outbox_deliverer"].nudge()
+    elif dispatch == "celery":
+        current_app.extensions["celery"].send_task("seminar_reg.deliver_outbox")
 
 
 def init_app(app: Flask) -> None:
