@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := seminar_reg
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -34,15 +34,19 @@ run: install instance/config.py
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check seminar_reg tests wsgi.py
-	$(BIN)/ruff format --check seminar_reg tests wsgi.py
+	$(BIN)/ruff check seminar_reg tests bench wsgi.py
+	$(BIN)/ruff format --check seminar_reg tests bench wsgi.py
 
 test: install lint
 	$(BIN)/python -m pytest
 
+# Benchmarks print figures; they are not tests. They need the local PostgreSQL and Redis.
+bench: install
+	$(BIN)/python -m bench.outbox_delivery
+
 format: install
-	$(BIN)/ruff check --fix seminar_reg tests wsgi.py
-	$(BIN)/ruff format seminar_reg tests wsgi.py
+	$(BIN)/ruff check --fix seminar_reg tests bench wsgi.py
+	$(BIN)/ruff format seminar_reg tests bench wsgi.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

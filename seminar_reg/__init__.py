@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+from email.utils import parseaddr
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -48,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _check_config(app: Flask) -> None:
+    _check_sender(app)
     if not app.config["SECRET_KEY"] and not (app.debug or app.testing):
         raise ConfigurationError(
             "SECRET_KEY is not set. Set it in the environment, e.g.\n"
@@ -55,6 +57,20 @@ def _check_config(app: Flask) -> None:
             "$(python -c 'import secrets; print(secrets.token_hex(32))')\n"
             f"or write SECRET_KEY = '...' into {Path(app.instance_path) / 'config.py'}. "
             "Every web and worker process of one installation needs the same key."
+        )
+
+
+def _check_sender(app: Flask) -> None:
+    """Mail that really leaves must come from an address on the organisers' own domain."""
+    if not app.config["MAIL_SERVER"] or app.testing:
+        return
+    address = parseaddr(app.config.get("MAIL_DEFAULT_SENDER") or "")[1]
+    domain = address.rpartition("@")[2]
+    if not address or domain in ("", "localhost") or "." not in domain:
+        raise ConfigurationError(
+            "MAIL_SERVER is set but the sender is not: set SEMINAR_REG_MAIL_DEFAULT_SENDER to an "
+            'address of your domain, e.g. "UNEVOC seminars <seminars@example.org>", so that '
+            "confirmations are not rejected as spam."
         )
 
 
@@ -69,6 +85,10 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     mail.init_app(app)
     delivery.init_app(app)
+    if app.config["CELERY_BROKER_URL"]:
+        from seminar_reg.celery_app import init_celery
+
+        init_celery(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -85,20 +105,22 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from seminar_reg import errors, i18n
+    from seminar_reg import errors, i18n, scheduler
     from seminar_reg.accounts import cli as _accounts_cli  # noqa: F401  (adds commands to accounts)
     from seminar_reg.accounts import views as accounts
     from seminar_reg.demo import cli as demo
     from seminar_reg.institutions import views as institutions
-    from seminar_reg.mail import cli as mail
+    from seminar_reg.mail import cli as _mail_cli  # noqa: F401  (adds commands to the mail log's)
+    from seminar_reg.mail import views as mail
+    from seminar_reg.messaging import views as messaging
     from seminar_reg.partners import views as partners
     from seminar_reg.registration import manage_views as registrations
     from seminar_reg.registration import views as registration
     from seminar_reg.seminars import public_views as public
     from seminar_reg.seminars import views as seminars
 
-    areas = [public, accounts, seminars, partners, institutions, registration, registrations]
-    for module in [*areas, mail, demo]:
+    pages = [public, accounts, seminars, partners, institutions, registration, registrations]
+    for module in [*pages, messaging, mail, scheduler, demo]:
         app.register_blueprint(module.bp)
     errors.init_app(app)
     i18n.init_app(app)

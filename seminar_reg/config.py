@@ -36,8 +36,8 @@ class DefaultConfig:
     # Flask-Mail would not send while testing; our tests send to a real server on loopback.
     MAIL_SUPPRESS_SEND = False
     MAIL_DEFAULT_SENDER = "Seminar registration <no-reply@localhost>"
-    #: after a commit that wrote emails: "thread" delivers them in this process, "none" leaves
-    #: them to ``flask outbox deliver`` (cron or --watch) or a worker
+    #: after a commit that wrote emails: "thread" delivers them in this process, "celery" asks a
+    #: worker, "none" leaves them to ``flask outbox deliver`` (cron or --watch) or beat
     OUTBOX_DISPATCH = "thread"
     #: messages one delivery run takes; one SMTP connection carries them all
     OUTBOX_BATCH_SIZE = 100
@@ -45,6 +45,13 @@ class DefaultConfig:
     OUTBOX_MAX_ATTEMPTS = 12
     #: a claimed message not delivered within this many seconds is claimed again
     OUTBOX_CLAIM_SECONDS = 300
+
+    # Celery (production): workers on Redis deliver the outbox and run the scheduled jobs.
+    #: e.g. "redis://127.0.0.1:6379/0"; Celery is set up only when this is set
+    CELERY_BROKER_URL = ""
+    CELERY_QUEUE = "seminar_reg"
+    #: beat asks for a delivery this often, which also retries failed messages
+    CELERY_DELIVERY_SECONDS = 30
 
     #: registrations a visitor (address) may send
     REGISTRATION_RATE_LIMIT = "30 per minute;300 per hour"

@@ -74,3 +74,25 @@ def test_unknown_page_is_a_404_in_the_products_look(client):
     assert response.status_code == 404
     assert "There is nothing at this address" in response.text
     assert "Seminar registration" in response.text
+
+
+def test_mail_server_without_a_real_sender_stops_the_start(instance):
+    with pytest.raises(ConfigurationError, match="SEMINAR_REG_MAIL_DEFAULT_SENDER"):
+        create_app({"SECRET_KEY": "x", "MAIL_SERVER": "smtp.example.org"})
+
+
+def test_mail_server_with_a_sender_of_the_domain_starts(instance):
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "MAIL_SERVER": "smtp.example.org",
+            "MAIL_DEFAULT_SENDER": "UNEVOC seminars <seminars@example.org>",
+        }
+    )
+    assert app.config["MAIL_SERVER"] == "smtp.example.org"
+
+
+def test_celery_is_set_up_only_with_a_broker(instance):
+    assert "celery" not in create_app({"SECRET_KEY": "x"}).extensions
+    app = create_app({"SECRET_KEY": "x", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"})
+    assert app.extensions["celery"].conf.task_default_queue == "seminar_reg"
