@@ -67,8 +67,13 @@ def _mongolian(rng: random.Random, size: int):
 
 def _coaction(rng: random.Random, size: None):
     taken: set[str] = set()
-    zones = {"CN": "Asia/Shanghai", "PK": "Asia/Karachi", "KH": "Asia/Phnom_Penh",
-             "SG": "Asia/Singapore", "MY": "Asia/Kuala_Lumpur"}  # fmt: skip
+    zones = {
+        "CN": "Asia/Shanghai",
+        "PK": "Asia/Karachi",
+        "KH": "Asia/Phnom_Penh",
+        "SG": "Asia/Singapore",
+        "MY": "Asia/Kuala_Lumpur",
+    }
     for name, _acronym, country, _kind in data.COACTION_INSTITUTIONS:
         institution = db.session.execute(
             sa.select(Institution).where(
@@ -109,11 +114,15 @@ def _register_all(
     for number, ((person, own_institution, country), moment) in enumerate(
         zip(people, moments, strict=True)
     ):
-        status = RegistrationStatus.CANCELLED if number in cancelling else (
-            RegistrationStatus.CONFIRMED
-            if seminar.capacity is None or confirmed < seminar.capacity
-            else RegistrationStatus.WAITLISTED
-        )  # fmt: skip
+        status = (
+            RegistrationStatus.CANCELLED
+            if number in cancelling
+            else (
+                RegistrationStatus.CONFIRMED
+                if seminar.capacity is None or confirmed < seminar.capacity
+                else RegistrationStatus.WAITLISTED
+            )
+        )
         confirmed += status == RegistrationStatus.CONFIRMED
         group = groups.get(number)
         institution = group.institution if group else own_institution

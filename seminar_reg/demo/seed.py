@@ -11,7 +11,7 @@ from seminar_reg.accounts.models import Organiser
 from seminar_reg.demo import data, registrations
 from seminar_reg.extensions import db
 from seminar_reg.institutions.services import InstitutionDetails, create_institution, find_match
-from seminar_reg.partners.models import Partner
+from seminar_reg.partners.models import NoticeKind, Partner, PartnerNotice
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus, Speaker
 from seminar_reg.timezones import local_to_utc, zone
 
@@ -147,5 +147,12 @@ def _seminar(spec: dict, organiser: Organiser, now: datetime) -> Seminar:
             )
         )
     db.session.add(seminar)
+    db.session.flush()
+    # The demo's partners were told what they would have been told; nobody writes to them now.
+    told = [NoticeKind.PUBLISHED]
+    if spec["archived"]:
+        told += [NoticeKind.REGISTRATION_CLOSED, NoticeKind.FINAL_SUMMARY]
+    for partner in seminar.partners:
+        db.session.add_all(PartnerNotice(partner_id=partner.id, kind=kind) for kind in told)
     db.session.commit()
     return seminar
