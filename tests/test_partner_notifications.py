@@ -199,3 +199,36 @@ def test_the_scheduler_runs_every_job_and_twice_sends_nothing_new(app, client, s
     first = run(app, run_due_jobs)
     second = run(app, run_due_jobs)
     assert (first.digests, second.digests) == (1, 0)
+
+
+def test_on_the_demo_a_mongolian_registration_reaches_vetp_and_the_digest_counts_it(
+    app, client, runner
+):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        seminar_id = db.session.execute(
+            sa.select(Seminar.id).where(Seminar.slug == "demo-tvet-leadership-ai")
+        ).scalar_one()
+    sessions = session_ids(app, seminar_id)
+    register(
+        client,
+        "demo-tvet-leadership-ai",
+        sessions,
+        email="new@example.mn",
+        institution_name="PCET",
+        institution_type="",
+    )
+    immediate = outbox(app, "partner_registration")
+    assert [m.to_address for m in immediate] == ["secretariat@vetp.demo.example"]
+    shift_events(app, 1)
+    assert (
+        run(app, send_digests) == 2
+    )  # the Shenzhen centre (whole seminar) and UNESCO Beijing (MN)
+    digests = {m.to_address: m.text_body for m in outbox(app, "partner_digest")}
+    assert set(digests) == {
+        "unevoc-centre@szpt.demo.example",
+        "beijing-education@unesco.demo.example",
+    }
+    beijing = digests["beijing-education@unesco.demo.example"]
+    assert "New (1):" in beijing and "Polytechnic College of Engineering and Technology" in beijing
+    assert "Registered in your scope: 29, on the waiting list: 0." in beijing
