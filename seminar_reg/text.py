@@ -50,3 +50,40 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def normalise_email(value: str | None) -> str:
     """The form an email address is keyed by: trimmed, NFC, case-insensitive."""
     return unicodedata.normalize("NFC", value or "").strip().lower()
+
+
+# Mongolian Cyrillic as Mongolian passports spell it (Мөнх → Munkh, Сүхбаатар → Sukhbaatar,
+# Дорж → Dorj, Өлзий → Ulzii, Гарьд → Garid), which also reads Russian names well enough; then
+# the letters Kazakh (Bayan-Ölgii), Ukrainian and Belarusian add.
+_CYRILLIC_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "ө": "u", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch",
+    "ш": "sh", "щ": "shch", "ъ": "i", "ы": "y", "ь": "i", "э": "e", "ю": "yu", "я": "ya",
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "ng", "ұ": "u", "һ": "h", "і": "i",
+    "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
+}  # fmt: skip
+_TRANSLITERATION = str.maketrans(
+    {
+        **{ord(letter): latin for letter, latin in _CYRILLIC_LATIN.items()},
+        **{ord(letter.upper()): latin.capitalize() for letter, latin in _CYRILLIC_LATIN.items()},
+    }
+)
+
+
+_CYRILLIC_WORD = re.compile(r"\w*[\u0400-\u04ff]\w*")
+
+
+def transliterate(text: str) -> str:
+    """Cyrillic letters in Latin ones, for comparing "Батбаяр Дорж" with "Batbayar Dorj".
+
+    Other scripts are left as they are: Chinese needs a dictionary, Arabic script has no vowels.
+    """
+    return _CYRILLIC_WORD.sub(_transliterate_word, unicodedata.normalize("NFC", text))
+
+
+def _transliterate_word(match: re.Match) -> str:
+    word = match.group()
+    if word.isupper() and len(word) > 1:  # "ДОРЖ" is "DORJ", not "DORj"
+        return word.lower().translate(_TRANSLITERATION).upper()
+    return word.translate(_TRANSLITERATION)
