@@ -1,0 +1,1 @@
+"""Certificates of attendance: eligibility, the PDF, verification."""
