@@ -108,6 +108,10 @@ def _register_blueprints(app: Flask) -> None:
     from seminar_reg import errors, i18n, scheduler
     from seminar_reg.accounts import cli as _accounts_cli  # noqa: F401  (adds commands to accounts)
     from seminar_reg.accounts import views as accounts
+    from seminar_reg.attendance import check_in_views as check_in
+    from seminar_reg.attendance import cli as _attendance_cli  # noqa: F401  (adds commands)
+    from seminar_reg.attendance import views as attendance
+    from seminar_reg.certificates import views as certificates
     from seminar_reg.demo import cli as demo
     from seminar_reg.institutions import views as institutions
     from seminar_reg.mail import cli as _mail_cli  # noqa: F401  (adds commands to the mail log's)
@@ -120,7 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     from seminar_reg.seminars import views as seminars
 
     pages = [public, accounts, seminars, partners, institutions, registration, registrations]
-    for module in [*pages, messaging, mail, scheduler, demo]:
+    pages += [attendance, check_in, certificates, messaging]
+    for module in [*pages, mail, scheduler, demo]:
         app.register_blueprint(module.bp)
     errors.init_app(app)
     i18n.init_app(app)

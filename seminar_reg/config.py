@@ -57,6 +57,8 @@ class DefaultConfig:
     REGISTRATION_RATE_LIMIT = "30 per minute;300 per hour"
     #: requests for a new manage link, per visitor
     MANAGE_LINK_RATE_LIMIT = "5 per minute;20 per hour"
+    #: check-in attempts, per visitor
+    CHECK_IN_RATE_LIMIT = "10 per minute;60 per hour"
     #: most colleagues in one group registration or organiser import
     GROUP_SIZE_LIMIT = 100
     #: how long personal data is kept after a seminar ends, as the privacy notice says

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ from seminar_reg.accounts.models import Organiser
 from seminar_reg.extensions import db
 from seminar_reg.institutions.models import Institution, InstitutionType
 from seminar_reg.partners.models import NotificationMode, Partner, PartnerRole
+from seminar_reg.registration import services as registrations
+from seminar_reg.registration.models import RegisteredBy
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus, Speaker
 from seminar_reg.text import fold
 
@@ -369,3 +372,40 @@ def serve():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+def local(text: str, zone: str) -> datetime:
+    """The UTC instant of a wall-clock time in a zone."""
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+@pytest.fixture
+def meeting(app, make_seminar):
+    """A seminar of one session at a given local time, with people registered for it."""
+
+    def make(start: str, end: str, zone: str, people: list[tuple[str, str, str]]) -> int:
+        seminar = make_seminar(
+            "meeting", sessions=0, timezone=zone, status=SeminarStatus.REGISTRATION_CLOSED
+        )
+        with app.app_context():
+            stored = db.session.get(Seminar, seminar.id)
+            stored.sessions.append(
+                SeminarSession(
+                    position=1,
+                    title="Meeting",
+                    starts_at=local(start, zone),
+                    ends_at=local(end, zone),
+                )
+            )
+            db.session.commit()
+            for given, family, email in people:
+                request = registrations.RegistrationRequest(
+                    person=registrations.PersonDetails(given, family, email),
+                    country="DE",
+                    institution=registrations.InstitutionChoice("Heroes Academy", "other"),
+                    session_ids=(stored.sessions[0].id,),
+                )
+                registrations.register(stored, request, by=RegisteredBy.ORGANISER, send_email=False)
+            return db.session.get(Seminar, seminar.id).sessions[0].id
+
+    return make

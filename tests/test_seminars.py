@@ -24,6 +24,8 @@ def seminar_form(**overrides) -> dict:
         "contact_email": "Unevoc@Example.org",
         "certificate_threshold_type": "share_of_sessions",
         "certificate_threshold_value": "75",
+        "presence_share": "50",
+        "reminders": "24, 1",
         **overrides,
     }
 

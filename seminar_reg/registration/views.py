@@ -19,6 +19,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from seminar_reg.attendance.forms import CheckInForm
+from seminar_reg.attendance.services import check_in_window
+from seminar_reg.certificates.services import certificate_of
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, limiter, utcnow
 from seminar_reg.i18n import session_when
@@ -291,6 +294,12 @@ def _manage_page(registration: Registration, token: str, **forms):
     )
     if "sessions_form" not in forms:
         sessions_form.sessions.data = [c.session_id for c in registration.choices]
+    now = utcnow()
+    checking_in = [
+        session
+        for session in registration.chosen_sessions
+        if check_in_window(session)[0] <= now <= check_in_window(session)[1]
+    ]
     return render_template(
         "registration/manage.html",
         registration=registration,
@@ -299,6 +308,9 @@ def _manage_page(registration: Registration, token: str, **forms):
         sessions_form=sessions_form,
         reader_zone=reader_zone,
         waitlist_position=services.waitlist_position(registration),
+        checking_in=checking_in if registration.status == RegistrationStatus.CONFIRMED else [],
+        check_in_form=CheckInForm(),
+        certificate=certificate_of(registration),
     )
 
 

@@ -100,6 +100,12 @@ class SeminarForm(FlaskForm):
     certificate_threshold_value = IntegerField(
         _l("Threshold"), [InputRequired(), NumberRange(min=1, max=100_000)], default=75
     )
+    presence_share = IntegerField(
+        _l("Present from (% of a session)"),
+        [InputRequired(), NumberRange(min=1, max=100)],
+        default=50,
+        description=_l("Share of a session's length someone must attend to count as present."),
+    )
     reminders = StringField(
         _l("Reminders before each session"),
         [Length(max=100)],
@@ -187,6 +193,7 @@ class SeminarForm(FlaskForm):
             certificate_threshold_value=self.certificate_threshold_value.data,
             public_participant_list=self.public_participant_list.data,
             reminder_offsets=self.reminder_minutes,
+            presence_share=self.presence_share.data,
         )
 
 

@@ -1,4 +1,5 @@
 import enum
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -41,6 +42,13 @@ seminar_organisers = sa.Table(
 )
 
 
+CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I to misread
+
+
+def new_check_in_code() -> str:
+    return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(6))
+
+
 class Seminar(db.Model):
     """An event of one or more sessions that people register for."""
 
@@ -71,6 +79,8 @@ class Seminar(db.Model):
     certificate_threshold_value: Mapped[int] = mapped_column(default=75)
     #: show the participants who agreed to it on the seminar's page
     public_participant_list: Mapped[bool] = mapped_column(default=False)
+    #: share (percent) of a session's length someone must attend to count as present
+    presence_share: Mapped[int] = mapped_column(default=50)
     #: minutes before each session at which participants are reminded
     reminder_offsets: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [1440, 60])
     #: made by ``seed-demo``, shown with a demo label
@@ -143,6 +153,8 @@ class SeminarSession(db.Model):
     join_url: Mapped[str] = mapped_column(sa.String(2000), default="")
     #: most participants for this session; ``None`` means no limit of its own
     capacity: Mapped[int | None]
+    #: the code the moderator shows, with which participants check in
+    check_in_code: Mapped[str] = mapped_column(sa.String(12), default=new_check_in_code)
 
     seminar: Mapped[Seminar] = relationship(back_populates="sessions")
     speakers: Mapped[list["Speaker"]] = relationship(

@@ -44,6 +44,8 @@ class SeminarDetails:
     public_participant_list: bool = False
     #: minutes before each session
     reminder_offsets: tuple[int, ...] = (1440, 60)
+    #: percent of a session's length that counts as present
+    presence_share: int = 50
 
 
 @dataclass(frozen=True)
