@@ -43,6 +43,7 @@ test: install lint
 # Benchmarks print figures; they are not tests. They need the local PostgreSQL and Redis.
 bench: install
 	$(BIN)/python -m bench.outbox_delivery
+	$(BIN)/python -m bench.certificates
 
 format: install
 	$(BIN)/ruff check --fix seminar_reg tests bench wsgi.py

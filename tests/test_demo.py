@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from seminar_reg.accounts.models import Organiser
+from seminar_reg.attendance.models import Attendance, AttendanceImport
+from seminar_reg.certificates.models import Certificate
 from seminar_reg.extensions import db
 from seminar_reg.institutions.models import Institution
 from seminar_reg.partners.models import Partner
@@ -27,6 +29,9 @@ def table_counts(app) -> dict[str, int]:
                 Speaker,
                 Partner,
                 Registration,
+                Attendance,
+                AttendanceImport,
+                Certificate,
             )
         }
 
@@ -68,6 +73,7 @@ def test_seeding_twice_changes_nothing(app, seeded, runner):
     assert "Seminars: 0 created, 3 already there." in again.output
     assert "Institutions: 0 created, 76 already there." in again.output
     assert "Registrations: 0 created." in again.output
+    assert "Attendance: 0 sessions recorded." in again.output
     assert again.output.split("password:")[1] == seeded.output.split("password:")[1]
     assert table_counts(app) == before
 
@@ -177,3 +183,15 @@ def test_upcoming_demo_seminar_stays_open_with_a_few_dozen_registered(app, seede
     figures = registration_figures(app, "demo-tvet-leadership-ai")
     assert 20 <= figures[RegistrationStatus.CONFIRMED] <= 40
     assert "Register" in client.get("/seminars/demo-tvet-leadership-ai/").text
+
+
+def test_past_demo_seminars_have_attendance_from_reports_and_rosters(app, seeded):
+    assert "Attendance: 8 sessions recorded." in seeded.output
+    with app.app_context():
+        sources = set(db.session.execute(sa.select(Attendance.source).distinct()).scalars())
+        imports = db.session.execute(sa.select(AttendanceImport)).scalars().all()
+        certificates = db.session.scalar(sa.select(sa.func.count()).select_from(Certificate))
+    assert {source.value for source in sources} == {"import", "roster"}
+    assert len(imports) == 4
+    assert all(i.figures["email"] and i.figures["name"] and i.figures["proposed"] for i in imports)
+    assert 150 <= certificates <= 200

@@ -19,6 +19,7 @@ def seed_demo_command() -> None:
         f"{report.institutions_kept} already there."
     )
     click.echo(f"Registrations: {report.registrations_created} created.")
+    click.echo(f"Attendance: {report.sessions_recorded} sessions recorded.")
     click.echo("")
     click.echo("Organiser login (admin):")
     click.echo(f"  email:    {report.login_email}")

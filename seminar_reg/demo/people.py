@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from seminar_reg.registration.models import Gender, RoleCategory
+from seminar_reg.text import transliterate
 
 MONGOLIAN_FEMALE = (
     "Оюунчимэг", "Энхтуяа", "Сарангэрэл", "Нарантуяа", "Алтанцэцэг", "Болормаа", "Ариунаа",
@@ -120,13 +121,6 @@ COACTION_POSITIONS = (
     ("Programme officer", RoleCategory.OFFICIAL),
 )
 
-_CYRILLIC_TO_LATIN = dict(zip(
-    "абвгдеёжзийклмноөпрстуүфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "yo", "j", "z", "i", "i", "k", "l", "m", "n", "o", "o", "p", "r",
-     "s", "t", "u", "u", "f", "kh", "ts", "ch", "sh", "sh", "", "y", "", "e", "yu", "ya"],
-    strict=True,
-))  # fmt: skip
-
 
 @dataclass(frozen=True)
 class DemoPerson:
@@ -141,7 +135,7 @@ class DemoPerson:
 
 
 def _ascii(text: str) -> str:
-    latin = "".join(_CYRILLIC_TO_LATIN.get(c, c) for c in text.lower())
+    latin = transliterate(text).lower()
     plain = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", plain)
 

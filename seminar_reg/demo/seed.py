@@ -9,6 +9,7 @@ from flask import current_app
 
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.demo import data, registrations
+from seminar_reg.demo.attendance import seed_attendance
 from seminar_reg.extensions import db
 from seminar_reg.institutions.services import InstitutionDetails, create_institution, find_match
 from seminar_reg.partners.models import NoticeKind, Partner, PartnerNotice
@@ -25,6 +26,7 @@ class SeedReport:
     institutions_created: int = 0
     institutions_kept: int = 0
     registrations_created: int = 0
+    sessions_recorded: int = 0
 
 
 def seed_demo(now: datetime) -> SeedReport:
@@ -41,6 +43,7 @@ def seed_demo(now: datetime) -> SeedReport:
             _seminar(spec, organiser, now)
             report.seminars_created.append(spec["slug"])
     report.registrations_created = registrations.seed_registrations(now)
+    report.sessions_recorded = seed_attendance(organiser.id)
     return report
 
 
