@@ -195,3 +195,63 @@ def test_past_demo_seminars_have_attendance_from_reports_and_rosters(app, seeded
     assert len(imports) == 4
     assert all(i.figures["email"] and i.figures["name"] and i.figures["proposed"] for i in imports)
     assert 150 <= certificates <= 200
+
+
+def test_on_the_demo_a_corrected_zoom_report_changes_attendance_and_eligibility(
+    app, seeded, client
+):
+    import random
+
+    from seminar_reg.attendance.services import import_report
+    from seminar_reg.certificates.services import certificate_counts
+    from seminar_reg.demo.attendance import _with_places, _zoom_report
+
+    with app.app_context():
+        seminar = db.session.execute(
+            sa.select(Seminar).where(Seminar.slug == "unevoc-coaction-digital-transformation-2023")
+        ).scalar_one()
+        first = seminar.sessions[0]
+        seminar.certificate_threshold_value = 100  # every session, so that the first one counts
+        db.session.commit()
+        before = certificate_counts(seminar)["eligible"]
+        present_before = db.session.scalar(
+            sa.select(sa.func.count()).where(Attendance.session_id == first.id, Attendance.present)
+        )
+        # The corrected report: only the first ten with a place came to the first session.
+        came = _with_places(first)[:10]
+        import_report(
+            first,
+            _zoom_report(first, came, random.Random(5)),
+            "corrected.csv",
+            organiser_id=None,
+            confirm_date=True,
+        )
+        present_after = db.session.scalar(
+            sa.select(sa.func.count()).where(Attendance.session_id == first.id, Attendance.present)
+        )
+        after = certificate_counts(seminar)["eligible"]
+    assert present_before > 30
+    assert present_after <= 10
+    assert after < before
+
+
+def test_on_the_demo_a_certificate_shows_its_cyrillic_name(app, seeded, client):
+    import io
+
+    from pypdf import PdfReader
+
+    from seminar_reg.registration.tokens import manage_token
+
+    with app.app_context():
+        certificate = (
+            db.session.execute(
+                sa.select(Certificate).join(Registration).where(Registration.language == "mn")
+            )
+            .scalars()
+            .first()
+        )
+        name, token = certificate.registration.full_name, manage_token(certificate.registration)
+    assert any("\u0400" <= c <= "\u04ff" for c in name)
+    response = client.get(f"/r/{token}/certificate.pdf")
+    assert response.status_code == 200
+    assert name in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
