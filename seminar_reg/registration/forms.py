@@ -28,24 +28,11 @@ from seminar_reg.forms import (
 from seminar_reg.institutions.forms import TYPE_LABELS
 from seminar_reg.institutions.models import InstitutionType
 from seminar_reg.institutions.services import find_match
+from seminar_reg.registration.labels import GENDER_LABELS, ROLE_LABELS
 from seminar_reg.registration.models import Gender, RoleCategory
 from seminar_reg.registration.services import InstitutionChoice, PersonDetails
 from seminar_reg.timezones import is_timezone, timezone_names
 
-ROLE_LABELS = {
-    RoleCategory.LEADER: _l("Leader or manager"),
-    RoleCategory.TEACHER: _l("Teacher or trainer"),
-    RoleCategory.EXPERT: _l("Expert or researcher"),
-    RoleCategory.OFFICIAL: _l("Government official"),
-    RoleCategory.STUDENT: _l("Student"),
-    RoleCategory.OTHER: _l("Other"),
-}
-GENDER_LABELS = {
-    Gender.FEMALE: _l("Female"),
-    Gender.MALE: _l("Male"),
-    Gender.OTHER: _l("Other"),
-    Gender.UNDISCLOSED: _l("Prefer not to say"),
-}
 #: each language named in itself
 LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文", "mn": "Монгол", "de": "Deutsch"}
 
