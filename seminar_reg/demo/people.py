@@ -151,14 +151,16 @@ def _email(rng: random.Random, given: str, family: str, domain: str, taken: set[
 
 
 def mongolian_people(rng: random.Random, count: int, domain_of, taken: set[str]):
-    """``count`` (person, institution index) pairs; mostly female, as in Mongolian TVET staff."""
-    for _ in range(count):
+    """``count`` (person, institution index) pairs; mostly female, as in Mongolian TVET staff.
+
+    The institutions take turns, so that each of them has someone registered.
+    """
+    for institution in range(count):
         female = rng.random() < 0.58
         given = rng.choice(MONGOLIAN_FEMALE if female else MONGOLIAN_MALE)
         family = rng.choice(MONGOLIAN_PATRONYMICS)
         position, role = rng.choice(MONGOLIAN_POSITIONS)
         gender = None if rng.random() < 0.05 else Gender.FEMALE if female else Gender.MALE
-        institution = rng.randrange(1_000_000)
         email = _email(rng, given, family, domain_of(institution), taken)
         language = rng.choice(("mn", "mn", "mn", "en"))
         person = DemoPerson(
