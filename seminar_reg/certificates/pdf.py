@@ -274,7 +274,7 @@ def _choose_fonts(
         raise GlyphsMissing(
             "No font has these characters: "
             + "; ".join(unknown)
-            + ". Add a font that has them to the certificate's FontSet."
+            + ". Add a font that has them to the FontSet."
         )
     return [(main, None), *((face, frozenset(points)) for face, points in chosen.items())]
 
@@ -286,7 +286,7 @@ def _missing_message(absent: Mapping[ScriptFont, str]) -> str:
         + f" exists; {script.install}"
         for script, needed in absent.items()
     ]
-    return "The certificate needs fonts that are not installed. " + " ".join(parts)
+    return "This PDF needs fonts that are not installed. " + " ".join(parts)
 
 
 # Layout, in millimetres on an A4 landscape page; type sizes in points.
@@ -621,6 +621,27 @@ def _new_document(
     pdf.add_page()
     pdf.set_font("font0")
     return pdf
+
+
+def new_document(
+    text: Mapping[str, str], title: str, language: str = "en", fonts: FontSet = DEFAULT_FONTS
+) -> FPDF:
+    """A blank A4 landscape page in the fonts its text needs, for the product's other PDFs.
+
+    text is all the text the document will show, by what it is (for error messages). Raises
+    FontsMissing (GlyphsMissing) as render_certificate does. Units are millimetres.
+    """
+    return _new_document(_choose_fonts(text, fonts), language, title)
+
+
+def fit_text(
+    pdf: FPDF, text: str, width: float, sizes: Sequence[float], max_lines: int
+) -> tuple[float, list[str]]:
+    """The largest of sizes at which text takes at most max_lines lines of width, and its lines.
+
+    When none does, the smallest size and the first lines, the last ending with an ellipsis.
+    """
+    return _Measure(pdf).fit(text, width, sizes, max_lines)
 
 
 def render_certificate(content: CertificateContent, fonts: FontSet = DEFAULT_FONTS) -> bytes:

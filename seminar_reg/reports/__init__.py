@@ -1,0 +1,1 @@
+"""Reports of who registered and who attended, per country, institution, session and group."""
