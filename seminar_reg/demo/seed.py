@@ -13,6 +13,7 @@ from seminar_reg.demo.attendance import seed_attendance
 from seminar_reg.extensions import db
 from seminar_reg.institutions.services import InstitutionDetails, create_institution, find_match
 from seminar_reg.partners.models import NoticeKind, Partner, PartnerNotice
+from seminar_reg.partners.services import issue_report_link
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus, Speaker
 from seminar_reg.timezones import local_to_utc, zone
 
@@ -156,6 +157,7 @@ def _seminar(spec: dict, organiser: Organiser, now: datetime) -> Seminar:
     if spec["archived"]:
         told += [NoticeKind.REGISTRATION_CLOSED, NoticeKind.FINAL_SUMMARY]
     for partner in seminar.partners:
+        issue_report_link(partner)
         db.session.add_all(PartnerNotice(partner_id=partner.id, kind=kind) for kind in told)
     db.session.commit()
     return seminar

@@ -60,6 +60,10 @@ class Partner(db.Model):
     notification_mode: Mapped[NotificationMode] = mapped_column(
         default=NotificationMode.EACH_REGISTRATION
     )
+    #: SHA-256 of the token of the partner's private link to its reports; none until made
+    report_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    #: random; with the secret key it gives the token, and a new one revokes the old link
+    report_token_nonce: Mapped[str] = mapped_column(sa.String(32), default="")
 
     seminar: Mapped["Seminar"] = relationship(back_populates="partners")
     scope_institutions: Mapped[list[Institution]] = relationship(

@@ -13,16 +13,21 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from seminar_reg.countries import country_name
 from seminar_reg.extensions import add_once, db
+from seminar_reg.i18n import locale_name
 from seminar_reg.institutions.models import Institution
-from seminar_reg.mail.messages import queue_email
+from seminar_reg.mail.messages import Attachment, queue_email
 from seminar_reg.partners.models import NoticeKind, NotificationMode, Partner, PartnerNotice
+from seminar_reg.partners.services import issue_report_link, report_token
 from seminar_reg.registration.models import (
     EventKind,
     Registration,
     RegistrationEvent,
     RegistrationStatus,
 )
+from seminar_reg.reports import exports, services
+from seminar_reg.reports.services import Scope
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus
 from seminar_reg.urls import external_url
 
@@ -54,7 +59,18 @@ def _language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _send(partner: Partner, kind: str, subject, template: str, context: dict) -> None:
+def partner_scope(partner: Partner) -> Scope:
+    """The partner's part of its seminar, for the reports."""
+    if partner.covers_whole_seminar:
+        return Scope(partner.seminar, None, partner.organisation)
+    names = [country_name(code, locale_name()) for code in partner.scope_countries]
+    names += [institution.display_name for institution in partner.scope_institutions]
+    return Scope(partner.seminar, in_scope(partner), f"{partner.organisation}: {', '.join(names)}")
+
+
+def _send(
+    partner: Partner, kind: str, subject, template: str, context: dict, attachments=()
+) -> None:
     seminar = partner.seminar
     for address in partner.contact_emails:
         queue_email(
@@ -71,6 +87,7 @@ def _send(partner: Partner, kind: str, subject, template: str, context: dict) ->
             },
             seminar_id=seminar.id,
             reply_to=seminar.contact_email,
+            attachments=tuple(attachments),
         )
 
 
@@ -225,11 +242,31 @@ def registration_closed(seminar: Seminar) -> int:
 
 
 def final_summary(seminar: Seminar) -> int:
-    """Who took part, in each partner's scope, after the last session."""
+    """Who took part, in each partner's scope, after the last session: the per-country report
+    in the email, as PDF and XLSX attachments, and the private link to all the reports."""
     title = seminar.title
     subject = lambda: _("Summary: %(title)s", title=title)  # noqa: E731
-    kind, template = NoticeKind.FINAL_SUMMARY, "partner_final_summary"
-    return sum(_milestone(partner, kind, subject, template) for partner in seminar.partners)
+    sent = 0
+    for partner in seminar.partners:
+        if not partner.contact_emails or not _claim(partner, NoticeKind.FINAL_SUMMARY):
+            continue
+        token = report_token(partner) or issue_report_link(partner)
+        scope = partner_scope(partner)
+        report = services.by_country(scope, exports.country_label)
+        table = exports.countries_table(scope, report)
+        name = f"{seminar.slug}-countries"
+        attachments = [
+            Attachment(f"{name}.pdf", "application/pdf", exports.countries_pdf(scope, report)),
+            Attachment(f"{name}.xlsx", exports.XLSX, exports.xlsx_file(table)),
+        ]
+        context = {
+            "headline": services.headline(scope, report),
+            "report": report,
+            "report_url": external_url("partner_reports.countries", token=token),
+        }
+        _send(partner, "final_summary", subject, "partner_final_summary", context, attachments)
+        sent += 1
+    return sent
 
 
 def send_milestones(now: datetime) -> int:

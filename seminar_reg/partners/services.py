@@ -6,6 +6,9 @@ from seminar_reg.extensions import db
 from seminar_reg.institutions.models import Institution
 from seminar_reg.partners.models import NotificationMode, Partner, PartnerRole
 from seminar_reg.seminars.models import Seminar
+from seminar_reg.tokens import new_nonce, plausible, signed_token, token_hash
+
+_REPORT_LINK = "partner-reports"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ def add_partner(seminar: Seminar, details: PartnerDetails) -> Partner:
     partner = Partner(position=len(seminar.partners) + 1)
     _apply(partner, details)
     seminar.partners.append(partner)
+    issue_report_link(partner)
     db.session.commit()
     return partner
 
@@ -54,3 +58,28 @@ def delete_partner(partner: Partner) -> None:
     for number, other in enumerate(partners, start=1):
         other.position = number
     db.session.commit()
+
+
+def report_token(partner: Partner) -> str | None:
+    """The token of the partner's private link to its reports; None until one is made."""
+    if not partner.report_token_hash:
+        return None
+    return signed_token(_REPORT_LINK, partner.id, partner.report_token_nonce)
+
+
+def issue_report_link(partner: Partner) -> str:
+    """Give the partner a new private report link (the old one stops working); not committed."""
+    if partner.id is None:
+        db.session.flush()
+    partner.report_token_nonce = new_nonce()
+    token = signed_token(_REPORT_LINK, partner.id, partner.report_token_nonce)
+    partner.report_token_hash = token_hash(token)
+    return token
+
+
+def partner_for_report_token(token: str) -> Partner | None:
+    if not plausible(token):
+        return None
+    return db.session.execute(
+        db.select(Partner).where(Partner.report_token_hash == token_hash(token))
+    ).scalar_one_or_none()

@@ -8,6 +8,7 @@ from seminar_reg.partners.forms import PartnerForm
 from seminar_reg.partners.models import Partner
 from seminar_reg.seminars.access import managed_seminar_or_abort
 from seminar_reg.seminars.models import Seminar
+from seminar_reg.urls import external_url
 
 bp = Blueprint("partners", __name__, url_prefix="/manage/seminars/<slug>/partners")
 sign_in_required(bp)
@@ -47,9 +48,25 @@ def edit(slug: str, partner_id: int):
         services.update_partner(partner, form.details())
         flash(_("%(organisation)s is saved.", organisation=partner.organisation), "success")
         return _overview(seminar)
+    token = services.report_token(partner)
+    report_url = external_url("partner_reports.countries", token=token) if token else None
     return render_template(
-        "partners/partner_form.html", form=form, seminar=seminar, partner=partner
+        "partners/partner_form.html",
+        form=form,
+        seminar=seminar,
+        partner=partner,
+        report_url=report_url,
     )
+
+
+@bp.post("/<int:partner_id>/report-link")
+def new_report_link(slug: str, partner_id: int):
+    seminar = managed_seminar_or_abort(slug)
+    partner = _partner_of(seminar, partner_id)
+    services.issue_report_link(partner)
+    db.session.commit()
+    flash(_("The private link to the reports is new; the old one no longer works."), "success")
+    return redirect(url_for("partners.edit", slug=slug, partner_id=partner.id) + "#report-link")
 
 
 @bp.post("/<int:partner_id>/delete")
