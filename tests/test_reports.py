@@ -576,3 +576,58 @@ def test_the_final_summary_carries_the_scope_s_figures_and_the_report_files(app,
     ]
     link = next(line for line in vetp.text_body.splitlines() if "/p/" in line).strip()
     assert client.get("/p/" + link.split("/p/", 1)[1]).status_code == 200
+
+
+def test_a_seminar_without_sessions_or_registrations_has_empty_reports(
+    client, auth, make_seminar, make_organiser
+):
+    seminar = make_seminar("empty", sessions=0)
+    make_organiser("ann@example.org", seminars=[seminar])
+    auth.login("ann@example.org")
+    base = "/manage/seminars/empty/reports/"
+    for path in ("", "institutions", "sessions", "groups", "attendance"):
+        assert client.get(base + path).status_code == 200, path
+    for path in ("countries.csv", "attendance.xlsx", "countries.pdf"):
+        assert client.get(base + path).status_code == 200, path
+    assert "No confirmed registration yet." in client.get(base).text
+
+
+def test_attendance_at_the_thirty_second_session_is_counted(app, make_seminar):
+    """Sessions past the thirtieth are kept in a second set of bits."""
+    seminar = make_seminar(
+        "long",
+        sessions=32,
+        starts_in=timedelta(days=-40),
+        registration_opens_at=datetime.now(UTC) - timedelta(days=60),
+    )
+    with app.app_context():
+        stored = db.session.get(Seminar, seminar.id)
+        request = registrations.RegistrationRequest(
+            person=registrations.PersonDetails("Bat", "Dorj", "bat@example.mn"),
+            country="MN",
+            institution=registrations.InstitutionChoice("Darkhan Polytechnic College", "other"),
+            session_ids=tuple(s.id for s in stored.sessions),
+        )
+        registration = registrations.register(
+            stored, request, by=RegisteredBy.ORGANISER, send_email=False
+        ).registration
+        for position in (1, 30, 31, 32):
+            session = stored.sessions[position - 1]
+            db.session.add(
+                Attendance(
+                    registration_id=registration.id,
+                    session_id=session.id,
+                    present=True,
+                    minutes=10,
+                    source=AttendanceSource.ROSTER,
+                )
+            )
+        db.session.commit()
+        scope = services.Scope(stored)
+        report = services.by_country(scope, country_label)
+        expected = [1 if position in (1, 30, 31, 32) else 0 for position in range(1, 33)]
+        assert report.rows[0].per_session == expected == report.total.per_session
+        row = db.session.execute(services.attendance_list(scope)).one()
+        assert services.attended_sessions(services.list_bits(row), 32) == [
+            bool(n) for n in expected
+        ]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import wraps
 
 import click
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -107,7 +106,7 @@ def _private(response):
     return response
 
 
-def _country_filter(viewer: Viewer, *, announce: bool = True) -> str | None:
+def _country_filter(*, announce: bool = True) -> str | None:
     """The ``country`` query value when it names a country; else None, with a message."""
     value = request.args.get("country", "").strip()
     if not value:
@@ -152,7 +151,7 @@ def countries(viewer: Viewer):
 @report_page("/institutions")
 def institutions(viewer: Viewer):
     scope = viewer.scope
-    country = _country_filter(viewer)
+    country = _country_filter()
     report = services.by_institution(scope, country)
     return render_template(
         "reports/institutions.html",
@@ -217,10 +216,7 @@ class RowPage:
         return self.page + 1
 
 
-def _row_page(query, number: int, per_page: int) -> RowPage:
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    )
+def _row_page(query, total: int, number: int, per_page: int) -> RowPage:
     number = min(number, max(1, -(-total // per_page)))
     rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page)).all()
     return RowPage(number, per_page, total, rows)
@@ -229,8 +225,10 @@ def _row_page(query, number: int, per_page: int) -> RowPage:
 @report_page("/attendance")
 def attendance(viewer: Viewer):
     scope = viewer.scope
-    country = _country_filter(viewer)
-    page = _row_page(services.attendance_list(scope, country), _page_number(), ATTENDANCE_PAGE_SIZE)
+    country = _country_filter()
+    query = services.attendance_list(scope, country)
+    total = services.attendance_list_count(scope, country)
+    page = _row_page(query, total, _page_number(), ATTENDANCE_PAGE_SIZE)
     return render_template(
         "reports/attendance.html",
         viewer=viewer,
@@ -341,14 +339,14 @@ def report_table(viewer: Viewer, report: str) -> exports.Table:
     if report == "countries":
         return exports.countries_table(scope, services.by_country(scope, exports.country_label))
     if report == "institutions":
-        country = _country_filter(viewer, announce=False)
+        country = _country_filter(announce=False)
         return exports.institutions_table(scope, services.by_institution(scope, country))
     if report == "sessions":
         return exports.sessions_table(scope, services.by_session(scope))
     if report == "groups":
         report_rows = services.by_group(scope, exports.role_label, exports.gender_label)
         return exports.groups_table(scope, report_rows)
-    return exports.attendance_table(scope, _country_filter(viewer, announce=False))
+    return exports.attendance_table(scope, _country_filter(announce=False))
 
 
 def export_name(viewer: Viewer, report: str, extension: str) -> str:
@@ -356,7 +354,7 @@ def export_name(viewer: Viewer, report: str, extension: str) -> str:
     parts = [viewer.seminar.slug, report]
     if viewer.partner is not None:
         parts.append(f"partner{viewer.partner.position}")
-    country = _country_filter(viewer, announce=False) if report in _FILTERED else None
+    country = _country_filter(announce=False) if report in _FILTERED else None
     if country:
         parts.append(country)
     return "-".join(parts) + "." + extension
