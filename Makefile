@@ -43,7 +43,9 @@ test: install lint
 # Benchmarks print figures; they are not tests. They need the local PostgreSQL and Redis.
 bench: install
 	$(BIN)/python -m bench.outbox_delivery
+	$(BIN)/python -m bench.attendance_import
 	$(BIN)/python -m bench.certificates
+	$(BIN)/python -m bench.reports
 
 format: install
 	$(BIN)/ruff check --fix seminar_reg tests bench wsgi.py

@@ -11,15 +11,14 @@ writing.
 import argparse
 import csv
 import io
-import os
 import random
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from bench.databases import both
 from seminar_reg import create_app
 from seminar_reg.attendance.services import import_report
 from seminar_reg.extensions import db
@@ -33,9 +32,6 @@ from seminar_reg.registration.models import (
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus
 from seminar_reg.text import fold, transliterate
 
-POSTGRES = os.environ.get(
-    "SEMINAR_REG_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432"
-)
 GIVEN = ["Батбаяр", "Оюунчимэг", "Сарангэрэл", "Төмөрбаатар", "Anna", "José", "Wei", "Sokha"]
 FAMILY = ["Дорж", "Батсүх", "Гантулга", "Müller", "Núñez", "Wang", "Chan", "Khan", "Bold"]
 START = datetime(2023, 4, 18, 6, 0, tzinfo=UTC)
@@ -157,32 +153,19 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--registrations", type=int, default=5_000)
     args = parser.parse_args()
-    admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
-    name = f"seminar_reg_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     print(f"Attendance import: {args.rows} report rows, {args.registrations} registrations")
     print(
         f"{'database':>10} {'seconds':>8} {'rows/s':>8} {'people':>7} {'email':>6} {'name':>6}"
         f" {'proposed':>8} {'present':>8}"
     )
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            databases = {
-                "SQLite": f"sqlite:///{folder}/bench.sqlite",
-                "PostgreSQL": f"{POSTGRES}/{name}",
-            }
-            for label, url in databases.items():
-                elapsed, f = measure(url, args.rows, args.registrations)
-                print(
-                    f"{label:>10} {elapsed:>8.2f} {args.rows / elapsed:>8.0f} {f['people']:>7}"
-                    f" {f.get('email', 0):>6} {f.get('name', 0):>6} {f.get('proposed', 0):>8}"
-                    f" {f.get('present', 0):>8}"
-                )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with both() as databases:
+        for label, url in databases.items():
+            elapsed, f = measure(url, args.rows, args.registrations)
+            print(
+                f"{label:>10} {elapsed:>8.2f} {args.rows / elapsed:>8.0f} {f['people']:>7}"
+                f" {f.get('email', 0):>6} {f.get('name', 0):>6} {f.get('proposed', 0):>8}"
+                f" {f.get('present', 0):>8}"
+            )
 
 
 if __name__ == "__main__":

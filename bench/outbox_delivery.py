@@ -20,13 +20,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from bench.databases import scratch_postgres
 from seminar_reg import create_app
 from seminar_reg.extensions import db, utcnow
 from seminar_reg.mail.models import MessageStatus, OutboxMessage
 
-POSTGRES = os.environ.get(
-    "SEMINAR_REG_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432"
-)
 REDIS = os.environ.get("SEMINAR_REG_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 CELERY = Path(sys.executable).with_name("celery")
 
@@ -135,10 +133,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
     args = parser.parse_args()
-    admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
-    name = f"seminar_reg_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     inbox = CountingSMTP()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -150,10 +144,10 @@ def main() -> None:
     )
     print(f"{'workers':>8} {'seconds':>9} {'msg/s':>9} {'received':>9} {'lost':>6} {'twice':>6}")
     try:
-        with tempfile.TemporaryDirectory() as logs:
+        with tempfile.TemporaryDirectory() as logs, scratch_postgres() as database:
             for workers in (1, 2):
                 inbox.message_ids.clear()
-                result = run(workers, args.messages, f"{POSTGRES}/{name}", port, Path(logs))
+                result = run(workers, args.messages, database, port, Path(logs))
                 received = inbox.message_ids
                 lost = len(result["expected"] - set(received))
                 twice = len(received) - len(set(received))
@@ -164,9 +158,6 @@ def main() -> None:
                 )
     finally:
         smtp.stop()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":
