@@ -49,6 +49,8 @@ from itertools import chain, count, islice
 from pathlib import PureWindowsPath
 from typing import BinaryIO, TypeVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -108,15 +110,16 @@ class Sheet:
 # Decoding
 
 _ZIP_SIGNATURE = b"PK\x03\x04"
-_XLS = "an Excel 97-2003 workbook (.xls)"
-_ENCRYPTED = "a password-protected workbook"
+# What a file that is not text looks like, in words for a message (translated when shown).
+_XLS = _l("an Excel 97-2003 workbook (.xls)")
+_ENCRYPTED = _l("a password-protected workbook")
 _BINARY_SIGNATURES = (
-    (_ZIP_SIGNATURE, "a ZIP archive or an Excel workbook (.xlsx)"),
+    (_ZIP_SIGNATURE, _l("a ZIP archive or an Excel workbook (.xlsx)")),
     (b"\xd0\xcf\x11\xe0", _XLS),
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
+    (b"%PDF", _l("a PDF document")),
+    (b"\x89PNG", _l("a PNG image")),
+    (b"\xff\xd8\xff", _l("a JPEG image")),
+    (b"GIF8", _l("a GIF image")),
 )
 # Excel keeps a password-protected .xlsx in an old Office container, under this stream name.
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -218,8 +221,11 @@ class _Headings:
         parts = []
         for name in names:
             others = [heading for heading in self.spellings[name] if heading != self.label(name)]
+            label = self.label(name)
             parts.append(
-                f"{self.label(name)} (or {', '.join(others)})" if others else self.label(name)
+                _("%(heading)s (or %(others)s)", heading=label, others=", ".join(others))
+                if others
+                else label
             )
         return "; ".join(parts)
 
@@ -248,8 +254,13 @@ def _layout(header: _Record, headings: _Headings, required: Collection[str]) -> 
         if name in names.values():
             first = cells[next(i for i, known in names.items() if known == name)]
             raise TableError(
-                f'The columns "{first}" and "{cell}" both hold {headings.label(name)}. '
-                "Keep one of them and upload the file again."
+                _(
+                    'The columns "%(first)s" and "%(second)s" both hold %(column)s. '
+                    "Keep one of them and upload the file again.",
+                    first=first,
+                    second=cell,
+                    column=headings.label(name),
+                )
             )
         if name:
             names[index] = name
@@ -257,17 +268,24 @@ def _layout(header: _Record, headings: _Headings, required: Collection[str]) -> 
             ignored.append(cell)
     if not names:
         raise TableError(
-            f'The first row with content (row {line}: "{_preview(cells)}") holds none of the '
-            "column headings we know. Put the headings in the first row: "
-            f"{headings.accepted(headings.spellings)}."
+            _(
+                'The first row with content (row %(line)d: "%(cells)s") holds none of the '
+                "column headings we know. Put the headings in the first row: %(headings)s.",
+                line=line,
+                cells=_preview(cells),
+                headings=headings.accepted(headings.spellings),
+            )
         )
     missing = [
         name for name in headings.spellings if name in required and name not in names.values()
     ]
     if missing:
         raise TableError(
-            f"The table has no column for {', '.join(headings.label(n) for n in missing)}. "
-            f"Accepted headings: {headings.accepted(missing)}."
+            _(
+                "The table has no column for %(columns)s. Accepted headings: %(headings)s.",
+                columns=", ".join(headings.label(n) for n in missing),
+                headings=headings.accepted(missing),
+            )
         )
     headed = frozenset(index for index, cell in enumerate(cells) if cell)
     return _Layout(tuple(headings.spellings), names, headed, ignored)
@@ -294,11 +312,15 @@ def _table(
         stray.update(i for i, cell in enumerate(cells) if cell and i not in layout.headed)
     if found > max_rows:
         raise TableError(
-            f"The table has {found} rows; at most {max_rows} can be read at once. "
-            "Split it into smaller tables."
+            _(
+                "The table has %(found)d rows; at most %(most)d can be read at once. "
+                "Split it into smaller tables.",
+                found=found,
+                most=max_rows,
+            )
         )
     ignored = layout.ignored + [
-        f"column {get_column_letter(i + 1)} (no heading)" for i in sorted(stray)
+        _("column %(letter)s (no heading)", letter=get_column_letter(i + 1)) for i in sorted(stray)
     ]
     return Table(rows, list(layout.names.values()), ignored, source, encoding)
 
@@ -320,7 +342,7 @@ def _headed_table(
     rows = _non_blank(records)
     header = next(rows, None)
     if header is None:
-        raise TableError("The table is empty.")
+        raise TableError(_("The table is empty."))
     layout = _layout(header, headings, required)
     return _table(rows, layout, max_rows=max_rows, source=source, encoding=encoding)
 
@@ -335,7 +357,7 @@ _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 # An .xlsx unpacks to a few times its size; far more means a ZIP bomb.
 _MAX_UNPACKED_RATIO = 25
 _DELIMITERS = ("\t", ";", ",")
-_SAVE_AS = "Save the table as an Excel workbook (.xlsx) or as CSV and upload that file."
+_SAVE_AS = _l("Save the table as an Excel workbook (.xlsx) or as CSV and upload that file.")
 
 
 def read_table(
@@ -358,7 +380,12 @@ def read_table(
     file = _file_label(filename)
     if len(data) > max_bytes:
         raise TableError(
-            f"{file} is {_size(len(data))}; at most {_size(max_bytes)} can be uploaded."
+            _(
+                "%(file)s is %(size)s; at most %(most)s can be uploaded.",
+                file=file,
+                size=_size(len(data)),
+                most=_size(max_bytes),
+            )
         )
     if data.startswith(_ZIP_SIGNATURE):
         return _read_xlsx(data, file, headings, required, max_rows, max_bytes)
@@ -376,7 +403,7 @@ def read_table(
 
 def _file_label(filename: str) -> str:
     name = PureWindowsPath(filename).name  # browsers of old sent the whole Windows path
-    return f'The file "{name}"' if name else "The file"
+    return _('The file "%(name)s"', name=name) if name else _("The file")
 
 
 def _size(count: int) -> str:
@@ -391,24 +418,31 @@ def _decode_upload(data: bytes, file: str) -> tuple[str, str]:
     except NotTextError as error:
         raise TableError(_not_a_table(file, error.kind)) from None
     if not text.strip():
-        raise TableError(f"{file} is empty.")
+        raise TableError(_("%(file)s is empty.", file=file))
     return text, encoding
 
 
 def _not_a_table(file: str, kind: str | None) -> str:
-    if kind == _XLS:
-        return (
-            f"{file} is {kind}, which cannot be read here. Open it in Excel or LibreOffice and "
-            "save it as .xlsx or CSV, then upload that file."
+    if kind is _XLS:
+        return _(
+            "%(file)s is %(kind)s, which cannot be read here. Open it in Excel or LibreOffice "
+            "and save it as .xlsx or CSV, then upload that file.",
+            file=file,
+            kind=kind,
         )
-    if kind == _ENCRYPTED:
-        return (
-            f"{file} is protected by a password. Open it, remove the password, save it and "
-            "upload it again."
+    if kind is _ENCRYPTED:
+        return _(
+            "%(file)s is protected by a password. Open it, remove the password, save it and "
+            "upload it again.",
+            file=file,
         )
     if kind:
-        return f"{file} is {kind}, not a table. {_SAVE_AS}"
-    return f"{file} is neither a CSV file nor an Excel workbook (.xlsx). {_SAVE_AS}"
+        return _("%(file)s is %(kind)s, not a table.", file=file, kind=kind) + " " + _SAVE_AS
+    return (
+        _("%(file)s is neither a CSV file nor an Excel workbook (.xlsx).", file=file)
+        + " "
+        + _SAVE_AS
+    )
 
 
 def _delimiter(text: str, headings: _Headings) -> str:
@@ -432,8 +466,11 @@ def _csv_records(text: str, delimiter: str) -> Iterator[_Record]:
     except csv.Error:
         # The only error left with these settings: a cell over csv's size limit.
         raise TableError(
-            f"The table cannot be read from line {line} on: a cell there is far too long. "
-            'Check that every quotation mark (") that opens a cell also closes it.'
+            _(
+                "The table cannot be read from line %(line)d on: a cell there is far too long. "
+                'Check that every quotation mark (") that opens a cell also closes it.',
+                line=line,
+            )
         ) from None
 
 
@@ -451,7 +488,7 @@ def _read_xlsx(
         workbook = _open_workbook(data, file, max_bytes)
         try:
             if not workbook.worksheets:
-                raise TableError(f"{file} has no worksheet.")
+                raise TableError(_("%(file)s has no worksheet.", file=file))
             sheet = workbook.worksheets[0]
             sheet.reset_dimensions()  # the size a file states can be wrong, or the whole sheet
             return _headed_table(
@@ -464,12 +501,18 @@ def _read_xlsx(
 def _open_workbook(data: bytes, file: str, max_bytes: int) -> Workbook:
     if data[30:].startswith(_ODS_MIMETYPE):  # the first entry of an .ods names its type
         raise TableError(
-            f"{file} is an OpenDocument spreadsheet (.ods). Save it as .xlsx or CSV and upload "
-            "that file."
+            _(
+                "%(file)s is an OpenDocument spreadsheet (.ods). Save it as .xlsx or CSV and "
+                "upload that file.",
+                file=file,
+            )
         )
     damaged = TableError(
-        f"{file} looks like an Excel workbook (.xlsx) but cannot be opened; it may be damaged. "
-        "Open it in Excel or LibreOffice, save it again and upload it."
+        _(
+            "%(file)s looks like an Excel workbook (.xlsx) but cannot be opened; it may be "
+            "damaged. Open it in Excel or LibreOffice, save it again and upload it.",
+            file=file,
+        )
     )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -477,7 +520,13 @@ def _open_workbook(data: bytes, file: str, max_bytes: int) -> Workbook:
     except Exception:  # a damaged ZIP raises many kinds of error
         raise damaged from None
     if unpacked > max_bytes * _MAX_UNPACKED_RATIO:
-        raise TableError(f"{file} unpacks to {_size(unpacked)}, far more than a table needs.")
+        raise TableError(
+            _(
+                "%(file)s unpacks to %(size)s, far more than a table needs.",
+                file=file,
+                size=_size(unpacked),
+            )
+        )
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception:  # openpyxl raises many kinds of error on a damaged workbook
@@ -491,8 +540,12 @@ def _xlsx_records(sheet, file: str) -> Iterator[_Record]:
             values = next(rows, None)
         except Exception:  # damaged XML inside the workbook, met only while reading rows
             raise TableError(
-                f"{file} cannot be read from row {number} on; it may be damaged. Open it in "
-                "Excel or LibreOffice, save it again and upload it."
+                _(
+                    "%(file)s cannot be read from row %(row)d on; it may be damaged. Open it in "
+                    "Excel or LibreOffice, save it again and upload it.",
+                    file=file,
+                    row=number,
+                )
             ) from None
         if values is None:
             return
@@ -539,7 +592,7 @@ def read_pasted(
     records = _non_blank(_csv_records(text, _pasted_delimiter(text, known)))
     first = next(records, None)
     if first is None:
-        raise TableError("There is nothing to read: the text is empty.")
+        raise TableError(_("There is nothing to read: the text is empty."))
     if _is_header(first[1], known):
         return _headed_table(
             chain([first], records), known, required, max_rows=max_rows, source="pasted"

@@ -66,6 +66,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from seminar_reg.spreadsheets import NotTextError, decode_text
 
 PLATFORM_LABELS = {
@@ -205,14 +208,8 @@ _ABSENT = {"", "--"}
 _DELIMITERS = ("\t", ",", ";")
 _PROBLEM_TEXT_LENGTH = 200
 
-_DOWNLOAD_AGAIN = "Download the report from the meeting platform as CSV and upload it unchanged."
-_EMPTY = "The file is empty. " + _DOWNLOAD_AGAIN
-_NOT_TEXT = "The file is not a text file, so it cannot be an attendance report. " + _DOWNLOAD_AGAIN
-_UNKNOWN_FORMAT = (
-    "This file is not an attendance report we can read. We understand: "
-    + "; ".join(PLATFORM_LABELS.values())
-    + ". "
-    + _DOWNLOAD_AGAIN
+_DOWNLOAD_AGAIN = _l(
+    "Download the report from the meeting platform as CSV and upload it unchanged."
 )
 
 _STAMP = re.compile(
@@ -340,11 +337,17 @@ def _decode(data: bytes) -> tuple[str, str]:
     except NotTextError as error:
         if error.kind:
             raise ReportFormatError(
-                f"The file is {error.kind}, not a CSV report. {_DOWNLOAD_AGAIN}"
+                _("The file is %(kind)s, not a CSV report.", kind=error.kind)
+                + " "
+                + _DOWNLOAD_AGAIN
             ) from None
-        raise ReportFormatError(_NOT_TEXT) from None
+        raise ReportFormatError(
+            _("The file is not a text file, so it cannot be an attendance report.")
+            + " "
+            + _DOWNLOAD_AGAIN
+        ) from None
     if not text.strip():
-        raise ReportFormatError(_EMPTY)
+        raise ReportFormatError(_("The file is empty.") + " " + _DOWNLOAD_AGAIN)
     return text, encoding
 
 
@@ -406,7 +409,14 @@ def _recognise(text: str) -> tuple[str, str, _Document]:
         platform = _platform(document.tables[0]) if document.tables else None
         if platform:
             return platform, delimiter, document
-    raise ReportFormatError(_UNKNOWN_FORMAT)
+    raise ReportFormatError(
+        _(
+            "This file is not an attendance report we can read. We understand: %(formats)s.",
+            formats="; ".join(PLATFORM_LABELS.values()),
+        )
+        + " "
+        + _DOWNLOAD_AGAIN
+    )
 
 
 def _read_lines(text: str, delimiter: str) -> list[_Line]:

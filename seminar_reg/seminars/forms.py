@@ -101,7 +101,7 @@ class SeminarForm(FlaskForm):
         _l("Threshold"), [InputRequired(), NumberRange(min=1, max=100_000)], default=75
     )
     presence_share = IntegerField(
-        _l("Present from (% of a session)"),
+        _l("Present from (percentage of a session)"),
         [InputRequired(), NumberRange(min=1, max=100)],
         default=50,
         description=_l("Share of a session's length someone must attend to count as present."),
