@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := seminar_reg
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -18,7 +18,19 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Translations: the catalogs are committed as .po; install compiles each into its .mo.
+CATALOGS := $(wildcard seminar_reg/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# axe-core, which the browser tests inject into pages to check their accessibility.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed $(COMPILED)
 
 # A secret key for this installation, made once and kept in the instance folder.
 instance/config.py:
@@ -37,7 +49,7 @@ lint: install
 	$(BIN)/ruff check seminar_reg tests bench wsgi.py
 	$(BIN)/ruff format --check seminar_reg tests bench wsgi.py
 
-test: install lint
+test: install lint node_modules/.installed
 	$(BIN)/python -m pytest
 
 # Benchmarks print figures; they are not tests. They need the local PostgreSQL and Redis.
@@ -46,6 +58,13 @@ bench: install
 	$(BIN)/python -m bench.attendance_import
 	$(BIN)/python -m bench.certificates
 	$(BIN)/python -m bench.reports
+
+# After changing marked strings: extract them and merge them into every catalog to translate.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project seminar_reg --copyright-holder seminar_reg -o seminar_reg/translations/messages.pot .
+	$(BIN)/pybabel update -i seminar_reg/translations/messages.pot -d seminar_reg/translations \
+		--no-fuzzy-matching --ignore-obsolete
 
 format: install
 	$(BIN)/ruff check --fix seminar_reg tests bench wsgi.py

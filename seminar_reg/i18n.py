@@ -13,6 +13,9 @@ from markupsafe import Markup, escape
 from seminar_reg.countries import country_name
 from seminar_reg.extensions import utcnow
 
+#: each language named in itself
+LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文", "mn": "Монгол", "de": "Deutsch"}
+
 
 def select_locale() -> str:
     """The participant's choice, else the browser's best supported language, else English."""
@@ -54,13 +57,25 @@ def date_range(start: datetime, end: datetime, tz: ZoneInfo) -> str:
     return format_interval(start, end, "yMMMd", tzinfo=tz, locale=locale_name())
 
 
+#: where a language's own data has no short zone names, the variant whose data has them
+_SHORT_ZONE_NAMES_FROM = {"en": "en_GB"}
+
+
 def zone_label(instant: datetime, tz: ZoneInfo) -> str:
-    """The zone as people read it, e.g. "Ulaanbaatar (GMT+08:00)"; the offset is that instant's."""
-    offset = babel_format_datetime(instant, "ZZZZ", tzinfo=tz, locale=locale_name())
+    """The zone as people read it, with the offset of that instant, and the short name where the
+    language has one (so a Berlin reader sees summer time): "Ulaanbaatar (GMT+08:00)",
+    "Berlin (CEST, GMT+02:00)", "Berlin (MESZ, GMT+02:00)"."""
     if tz.key == "UTC":
         return "UTC"
-    city = get_timezone_location(tz, locale=locale_name(), return_city=True)
-    return f"{city} ({offset})"
+    locale = locale_name()
+    offset = babel_format_datetime(instant, "ZZZZ", tzinfo=tz, locale=locale)
+    city = get_timezone_location(tz, locale=locale, return_city=True)
+    short = babel_format_datetime(
+        instant, "z", tzinfo=tz, locale=_SHORT_ZONE_NAMES_FROM.get(locale, locale)
+    )
+    if short.startswith(("+", "-", "GMT", "UTC")):  # no name, only the offset again
+        return f"{city} ({offset})"
+    return f"{city} ({short}, {offset})"
 
 
 def session_when(start: datetime, end: datetime, seminar_tz: ZoneInfo, reader_tz: ZoneInfo) -> str:
@@ -101,4 +116,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(ZoneInfo("UTC"), "UTC")
     app.add_template_global(utcnow, "now")
     app.add_template_global(locale_name)
+    app.add_template_global(
+        {code: LANGUAGE_NAMES.get(code, code) for code in app.config["LANGUAGES"]},
+        "language_names",
+    )
     app.add_template_filter(lambda code: country_name(code, locale_name()), "country_name")

@@ -20,3 +20,13 @@ def external_url(endpoint: str, **values) -> str:
 def public_host() -> str:
     """The host name of the public address, for Message-IDs and calendar UIDs."""
     return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
+
+
+def safe_next(target: str | None) -> str | None:
+    """A ``next`` address on this site only: a path, never another host or scheme."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

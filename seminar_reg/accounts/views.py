@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,18 +14,9 @@ from seminar_reg.accounts.models import Organiser
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, limiter
 from seminar_reg.text import normalise_email
+from seminar_reg.urls import safe_next
 
 bp = Blueprint("accounts", __name__, cli_group="organisers")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """A ``next`` address on this site only: a path, never another host or scheme."""
-    if not target or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _login_limit() -> str:
@@ -51,7 +40,7 @@ def login():
             flash(_("The email or password is not right."), "error")
         else:
             login_user(organiser, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("seminars.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or url_for("seminars.dashboard"))
     return render_template("accounts/login.html", form=form)
 
 

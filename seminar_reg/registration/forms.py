@@ -25,6 +25,7 @@ from seminar_reg.forms import (
     known_country,
     no_forbidden_characters,
 )
+from seminar_reg.i18n import LANGUAGE_NAMES
 from seminar_reg.institutions.forms import TYPE_LABELS
 from seminar_reg.institutions.models import InstitutionType
 from seminar_reg.institutions.services import find_match
@@ -32,9 +33,6 @@ from seminar_reg.registration.labels import GENDER_LABELS, ROLE_LABELS
 from seminar_reg.registration.models import Gender, RoleCategory
 from seminar_reg.registration.services import InstitutionChoice, PersonDetails
 from seminar_reg.timezones import is_timezone, timezone_names
-
-#: each language named in itself
-LANGUAGE_NAMES = {"en": "English", "zh_Hans": "简体中文", "mn": "Монгол", "de": "Deutsch"}
 
 
 def _optional(enum_class):

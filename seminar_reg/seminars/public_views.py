@@ -1,13 +1,23 @@
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy.orm import selectinload
 
 from seminar_reg.extensions import db, utcnow
 from seminar_reg.registration.services import listed_participants
 from seminar_reg.seminars import services
 from seminar_reg.seminars.models import Seminar, SeminarSession
+from seminar_reg.urls import safe_next
 
 #: pages anyone can open
 bp = Blueprint("public", __name__)
@@ -17,6 +27,17 @@ bp = Blueprint("public", __name__)
 def home():
     upcoming, past = services.public_seminars(utcnow())
     return render_template("public/home.html", upcoming=upcoming, past=past)
+
+
+@bp.post("/language")
+def choose_language():
+    """The language switcher in every page's header: remembered for the visitor's next visits,
+    then back to the page it was pressed on."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        session.permanent = True
+    return redirect(safe_next(request.form.get("next")) or url_for("public.home"), 303)
 
 
 @bp.get("/seminars/<slug>/")
