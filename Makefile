@@ -61,7 +61,7 @@ bench: install
 
 # After changing marked strings: extract them and merge them into every catalog to translate.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 --no-location --sort-output \
 		--project seminar_reg --copyright-holder seminar_reg -o seminar_reg/translations/messages.pot .
 	$(BIN)/pybabel update -i seminar_reg/translations/messages.pot -d seminar_reg/translations \
 		--no-fuzzy-matching --ignore-obsolete

@@ -8,8 +8,8 @@ class DefaultConfig:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    #: the name in the header, page titles and emails
-    SITE_NAME = "Seminar registration"
+    #: the name in the header, page titles and emails; empty: "Seminar registration", translated
+    SITE_NAME = ""
     #: the address participants reach the site at; every link in an email starts with it
     PUBLIC_URL = "http://127.0.0.1:5000"
     #: the four languages the product speaks; English is the fallback

@@ -1,9 +1,15 @@
-"""Countries from pycountry (ISO 3166-1 alpha-2), named in the reader's language."""
+"""Countries from pycountry (ISO 3166-1 alpha-2), named in the reader's language.
+
+English names are pycountry's common names. Other languages take the Unicode CLDR's name (from
+Babel), which every language here has for every country, else pycountry's translation (its
+Mongolian catalog, for one, lacks about a third of the countries), else the English name.
+"""
 
 import gettext
 from functools import cache
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 
 # pycountry's catalogs are named after the language with a region where scripts differ.
 _CATALOG_FOR_LOCALE = {"zh_Hans": "zh_CN", "zh": "zh_CN", "zh_Hant": "zh_TW"}
@@ -15,6 +21,16 @@ def _translations(locale: str) -> gettext.NullTranslations:
     return gettext.translation(
         "iso3166-1", pycountry.LOCALES_DIR, languages=[catalog], fallback=True
     )
+
+
+@cache
+def _cldr_names(locale: str) -> dict[str, str]:
+    if locale.startswith("en"):
+        return {}
+    try:
+        return dict(Locale.parse(locale).territories)
+    except (ValueError, UnknownLocaleError):
+        return {}
 
 
 @cache
@@ -33,7 +49,8 @@ def country_name(code: str | None, locale: str = "en") -> str:
     english = _english_names().get(code)
     if english is None:
         return code
-    return _translations(str(locale)).gettext(english)
+    locale = str(locale)
+    return _cldr_names(locale).get(code) or _translations(locale).gettext(english)
 
 
 @cache

@@ -1,9 +1,14 @@
-"""What every form of the product shares: text cleaning, safe characters, emails, countries."""
+"""What every form of the product shares: WTForms' messages in the reader's language, text
+cleaning, safe characters, emails, countries."""
 
 import enum
 from collections.abc import Callable, Mapping
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
+from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Field, Form, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import enum_choices, enum_coerce
 from wtforms.validators import Email, Length, ValidationError
@@ -11,6 +16,75 @@ from wtforms.validators import Email, Length, ValidationError
 from seminar_reg.countries import country_choices, is_country
 from seminar_reg.i18n import locale_name
 from seminar_reg.text import clean_line, clean_paragraphs, has_forbidden_characters, normalise_email
+
+# WTForms' own messages that the product's fields can show. Marked here so that the catalogs
+# carry them: WTForms translates them into German and Chinese but not into Mongolian.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid datetime value."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _ln(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    ),
+    _ln(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    ),
+    _ln(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    ),
+)
+
+
+class _FormMessages:
+    """WTForms' messages from the product's catalog, else from WTForms' own."""
+
+    def gettext(self, string: str) -> str:
+        translated = get_translations().ugettext(string)
+        return translated if translated != string else wtforms_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        translated = get_translations().ungettext(singular, plural, n)
+        if translated not in (singular, plural):
+            return translated
+        return wtforms_translations.ngettext(singular, plural, n)
+
+
+_FORM_MESSAGES = _FormMessages()
+
+
+class WebForm(FlaskForm):
+    """Every form of a page: CSRF-protected, its messages in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form) -> _FormMessages:
+            return _FORM_MESSAGES
+
+
+class SubForm(Form):
+    """A part of a WebForm (a row of a table of people), its messages translated the same way."""
+
+    class Meta:
+        def get_translations(self, form) -> _FormMessages:
+            return _FORM_MESSAGES
 
 
 def no_forbidden_characters(form: Form, field: Field) -> None:

@@ -7,7 +7,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_interval, get_timezone_location
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from seminar_reg.countries import country_name
@@ -37,6 +37,11 @@ def _supported(value: str, languages: tuple[str, ...]) -> str | None:
     if primary == "zh":
         return "zh_Hans" if "zh_Hans" in languages else None
     return primary if primary in languages else None
+
+
+def site_name() -> str:
+    """The configured name of the site, else the product's name in the reader's language."""
+    return current_app.config["SITE_NAME"] or gettext("Seminar registration")
 
 
 def locale_name() -> str:
@@ -116,6 +121,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(ZoneInfo("UTC"), "UTC")
     app.add_template_global(utcnow, "now")
     app.add_template_global(locale_name)
+    app.add_template_global(site_name)
     app.add_template_global(
         {code: LANGUAGE_NAMES.get(code, code) for code in app.config["LANGUAGES"]},
         "language_names",

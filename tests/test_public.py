@@ -77,7 +77,7 @@ def test_join_links_are_never_on_the_public_page(client, make_seminar):
 def test_summer_time_is_labelled_with_its_own_offset(client, make_seminar):
     make_seminar("bonn", timezone="Europe/Berlin", starts_in=timedelta(days=20))
     page = client.get("/seminars/bonn/").text
-    assert "Berlin (GMT+01:00)" in page or "Berlin (GMT+02:00)" in page
+    assert "Berlin (CET, GMT+01:00)" in page or "Berlin (CEST, GMT+02:00)" in page
 
 
 def test_seminar_page_shows_registration_state_speakers_and_partners(

@@ -87,7 +87,7 @@ def test_welcome_page_says_what_happens_next_in_the_participants_zone(client, se
     page = client.get(response.headers["Location"]).text
     assert "You are registered" in page
     assert "A confirmation is on its way to oyunchimeg@example.org" in page
-    assert "Ulaanbaatar (GMT+08:00)" in page and "Berlin (GMT+01:00)" in page
+    assert "Ulaanbaatar (GMT+08:00)" in page and "Berlin (CET, GMT+01:00)" in page
     assert f"/r/{token_of(response)}/calendar.ics" in page
 
 

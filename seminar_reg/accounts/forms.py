@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, ValidationError
 
 from seminar_reg.accounts.services import find_organiser, password_problem
-from seminar_reg.forms import EmailAddressField, LineField
+from seminar_reg.forms import EmailAddressField, LineField, WebForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(WebForm):
     email = EmailAddressField(_l("Email"), [InputRequired()])
     password = PasswordField(_l("Password"), [InputRequired()])
     remember = BooleanField(_l("Keep me signed in on this device"))
@@ -19,7 +18,7 @@ def _check_strength(password: str, email: str) -> None:
         raise ValidationError(problem)
 
 
-class OrganiserForm(FlaskForm):
+class OrganiserForm(WebForm):
     """Admin's form for an organiser account (the password only when creating it)."""
 
     name = LineField(_l("Name"), [InputRequired()], max_length=200)
@@ -44,7 +43,7 @@ class NewOrganiserForm(OrganiserForm):
         _check_strength(field.data, self.email.data)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(WebForm):
     current_password = PasswordField(
         _l("Current password"), [InputRequired()], render_kw={"autocomplete": "current-password"}
     )

@@ -1,15 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from seminar_reg.forms import EmailAddressField
+from seminar_reg.forms import EmailAddressField, WebForm
 from seminar_reg.registration.forms import PlaceFields
 from seminar_reg.timezones import timezone_names
 
 
-class ImportForm(FlaskForm):
+class ImportForm(WebForm):
     report = FileField(_l("Attendance report"))
     timezone = SelectField(
         _l("The report's times are in"),
@@ -27,11 +26,11 @@ class ImportForm(FlaskForm):
     confirm_date = BooleanField(_l("Import it although its date differs from the session's"))
 
 
-class AddParticipantForm(FlaskForm, PlaceFields):
+class AddParticipantForm(WebForm, PlaceFields):
     """Register a person of the report who was not registered (a walk-in)."""
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(WebForm):
     code = StringField(
         _l("Check-in code"),
         [InputRequired(message=_l("Enter the code the moderator shows.")), Length(max=20)],

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
-from seminar_reg.forms import LineField, country_options, enum_select, known_country
+from seminar_reg.forms import LineField, WebForm, country_options, enum_select, known_country
 from seminar_reg.institutions.models import Institution, InstitutionType
 from seminar_reg.institutions.services import InstitutionDetails
 
@@ -25,7 +24,7 @@ def country_select(label=None) -> SelectField:
     )
 
 
-class InstitutionForm(FlaskForm):
+class InstitutionForm(WebForm):
     name = LineField(_l("Name"), [InputRequired(message=_l("Enter the institution's name."))])
     acronym = LineField(_l("Acronym"), max_length=40)
     country = country_select()
@@ -43,5 +42,5 @@ class InstitutionForm(FlaskForm):
         )
 
 
-class MergeForm(FlaskForm):
+class MergeForm(WebForm):
     keep_id = SelectField(_l("Merge into"), coerce=int, validate_choice=True)

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from seminar_reg.countries import country_name
-from seminar_reg.forms import LineField, ParagraphsField, enum_select
+from seminar_reg.forms import LineField, ParagraphsField, WebForm, enum_select
 from seminar_reg.i18n import locale_name
 from seminar_reg.messaging.models import Audience
 from seminar_reg.messaging.services import PLACEHOLDERS
@@ -19,7 +18,7 @@ AUDIENCE_LABELS = {
 }
 
 
-class MessageForm(FlaskForm):
+class MessageForm(WebForm):
     audience = enum_select(_l("To"), Audience, AUDIENCE_LABELS)
     session = SelectField(_l("Session"), validate_choice=False)
     country = SelectField(_l("Country"), validate_choice=False)

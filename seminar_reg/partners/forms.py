@@ -3,13 +3,12 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
 from seminar_reg.countries import country_name
 from seminar_reg.extensions import db
-from seminar_reg.forms import LineField, country_options, enum_select, known_country
+from seminar_reg.forms import LineField, WebForm, country_options, enum_select, known_country
 from seminar_reg.i18n import locale_name
 from seminar_reg.institutions.models import Institution
 from seminar_reg.partners.models import NotificationMode, Partner, PartnerRole
@@ -47,7 +46,7 @@ def _institution_choices() -> list[SelectChoice]:
     ]
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(WebForm):
     organisation = LineField(
         _l("Organisation"), [InputRequired(message=_l("Enter the organisation's name."))]
     )

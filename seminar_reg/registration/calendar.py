@@ -2,10 +2,9 @@
 
 from datetime import datetime
 
-from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from seminar_reg.i18n import format_in_zone
+from seminar_reg.i18n import format_in_zone, site_name
 from seminar_reg.registration.models import Registration
 from seminar_reg.seminars.models import SeminarSession
 from seminar_reg.urls import external_url, public_host
@@ -49,7 +48,7 @@ def _event(
     event.add("url", external_url("public.seminar", slug=seminar.slug))
     event.add("status", "CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{seminar.contact_email}")
-    organizer.params["cn"] = vText(current_app.config["SITE_NAME"])
+    organizer.params["cn"] = vText(site_name())
     event.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{registration.email}")
     attendee.params["cn"] = vText(registration.full_name)

@@ -1,13 +1,11 @@
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectChoice,
@@ -21,6 +19,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from seminar_reg.forms import (
     EmailAddressField,
     LineField,
+    SubForm,
+    WebForm,
     country_options,
     known_country,
     no_forbidden_characters,
@@ -80,7 +80,7 @@ def _email_field() -> EmailAddressField:
     return EmailAddressField(_l("Email"), [InputRequired(message=_l("Enter an email address."))])
 
 
-class PersonFields(Form):
+class PersonFields(SubForm):
     """What a person tells about themselves (but the email, which is their key)."""
 
     given_name = LineField(
@@ -178,7 +178,7 @@ def _person(fields, email: str, language: str = "en", timezone: str = "UTC") -> 
     )
 
 
-class RegistrationForm(FlaskForm, PersonFields, PlaceFields, PreferenceFields, SessionChoiceFields):
+class RegistrationForm(WebForm, PersonFields, PlaceFields, PreferenceFields, SessionChoiceFields):
     submission_id = HiddenField()
     email = _email_field()
     consent = BooleanField(
@@ -198,7 +198,7 @@ class RegistrationForm(FlaskForm, PersonFields, PlaceFields, PreferenceFields, S
 
 
 class OrganiserRegistrationForm(
-    FlaskForm, PersonFields, PlaceFields, PreferenceFields, SessionChoiceFields
+    WebForm, PersonFields, PlaceFields, PreferenceFields, SessionChoiceFields
 ):
     """An organiser adds a person by hand; they confirm the person agreed."""
 
@@ -213,7 +213,7 @@ class OrganiserRegistrationForm(
         return _person(self, self.email.data, self.language.data, self.timezone.data)
 
 
-class DetailsForm(FlaskForm, PersonFields, PlaceFields, PreferenceFields):
+class DetailsForm(WebForm, PersonFields, PlaceFields, PreferenceFields):
     """A registration's details, changed by the participant or an organiser."""
 
     listed_publicly = BooleanField(
@@ -230,15 +230,15 @@ class DetailsForm(FlaskForm, PersonFields, PlaceFields, PreferenceFields):
         return _person(self, email, self.language.data, self.timezone.data)
 
 
-class SessionsForm(FlaskForm, SessionChoiceFields):
+class SessionsForm(WebForm, SessionChoiceFields):
     pass
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(WebForm):
     """A form with only its CSRF token, for an action confirmed by its button."""
 
 
-class LostLinkForm(FlaskForm):
+class LostLinkForm(WebForm):
     email = EmailAddressField(_l("Email"), [InputRequired(message=_l("Enter an email address."))])
 
 
@@ -251,7 +251,7 @@ class GroupRow(PersonFields):
         return _person(self, self.email.data, language)
 
 
-class GroupForm(FlaskForm, PlaceFields, SessionChoiceFields):
+class GroupForm(WebForm, PlaceFields, SessionChoiceFields):
     submission_id = HiddenField()
     focal_point_name = LineField(
         _l("Your name"), [InputRequired(message=_l("Enter your name."))], max_length=200
@@ -279,7 +279,7 @@ class GroupForm(FlaskForm, PlaceFields, SessionChoiceFields):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(WebForm):
     upload = FileField(_l("Spreadsheet (CSV or XLSX)"))
     send_email = BooleanField(_l("Send each imported person the confirmation email"), default=True)
 

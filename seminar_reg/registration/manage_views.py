@@ -204,7 +204,7 @@ def import_(slug: str):
         seminar=seminar,
         form=form,
         report=report,
-        headings=tables.IMPORT_HEADINGS,
+        headings=tables.import_headings(),
     )
 
 

@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
+from seminar_reg.registration.labels import GENDER_LABELS, ROLE_LABELS
 from seminar_reg.registration.models import Gender, RoleCategory
 from seminar_reg.spreadsheets import TableError, read_pasted, read_table
 
@@ -92,19 +96,65 @@ class TableProblem(Exception):
         self.message = message
 
 
-def _word_to_value(words: dict, text: str) -> str:
-    """The enum value a word stands for; the text itself when it stands for none."""
+#: what the forms call each column; accepted as a heading in every language of the catalogs
+_COLUMN_LABELS = {
+    "given_name": _l("Given name"),
+    "family_name": _l("Family name"),
+    "email": _l("Email"),
+    "position": _l("Position"),
+    "role_category": _l("Role"),
+    "gender": _l("Gender"),
+    "country": _l("Country"),
+    "institution_name": _l("Institution"),
+    "institution_type": _l("Type of institution"),
+    "language": _l("Language"),
+}
+
+
+def _in_every_language(labels: dict) -> dict[object, tuple[str, ...]]:
+    """Each label as every language of the application writes it (in an app context)."""
+    spelled: dict[object, list[str]] = {key: [] for key in labels}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            for key, label in labels.items():
+                spelled[key].append(str(label))
+    return {key: tuple(dict.fromkeys(spellings)) for key, spellings in spelled.items()}
+
+
+def _with_translations(headings: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The headings, then the form's label of each column in every language (a German list
+    headed "Vorname, Nachname, E-Mail" reads as well as an English one)."""
+    labels = _in_every_language({name: _COLUMN_LABELS[name] for name in headings})
+    return {name: (*spellings, *labels[name]) for name, spellings in headings.items()}
+
+
+def person_headings() -> dict[str, tuple[str, ...]]:
+    return _with_translations(PERSON_HEADINGS)
+
+
+def import_headings() -> dict[str, tuple[str, ...]]:
+    return _with_translations(IMPORT_HEADINGS)
+
+
+def _word_to_value(words: dict, labels: dict, text: str) -> str:
+    """The enum value a word stands for (its value, a known word, or its label in any of the
+    application's languages); the text itself when it stands for none."""
     key = text.strip().casefold()
+    if not key:
+        return text
+    translated = _in_every_language(labels)
     for member, spellings in words.items():
         if key == member.value or key in spellings:
+            return member.value
+        if key in (label.casefold() for label in translated[member]):
             return member.value
     return text
 
 
 def _person_fields(values: dict[str, str]) -> dict[str, str]:
     row = {name: values.get(name, "") for name in PERSON_COLUMNS}
-    row["role_category"] = _word_to_value(_ROLE_WORDS, row["role_category"])
-    row["gender"] = _word_to_value(_GENDER_WORDS, row["gender"])
+    row["role_category"] = _word_to_value(_ROLE_WORDS, ROLE_LABELS, row["role_category"])
+    row["gender"] = _word_to_value(_GENDER_WORDS, GENDER_LABELS, row["gender"])
     return row
 
 
@@ -131,14 +181,18 @@ def _rows_from_upload(upload: FileStorage | None, headings: dict, limit: int) ->
 
 
 def group_rows_from_upload(upload: FileStorage | None, limit: int) -> list[dict[str, str]]:
-    return [_person_fields(row.values) for row in _rows_from_upload(upload, PERSON_HEADINGS, limit)]
+    return [
+        _person_fields(row.values) for row in _rows_from_upload(upload, person_headings(), limit)
+    ]
 
 
 def group_rows_from_paste(text: str, limit: int) -> list[dict[str, str]]:
     if not text.strip():
         return []
     try:
-        table = read_pasted(text, columns=PERSON_COLUMNS, headings=PERSON_HEADINGS, max_rows=limit)
+        table = read_pasted(
+            text, columns=PERSON_COLUMNS, headings=person_headings(), max_rows=limit
+        )
     except TableError as error:
         raise TableProblem(error.message) from error
     return [_person_fields(row.values) for row in table.rows]
@@ -148,5 +202,5 @@ def import_rows(upload: FileStorage | None, limit: int) -> list[Row]:
     """An organiser's import: person columns plus country, institution and its type."""
     if upload is None or not upload.filename:
         raise TableProblem(_("Choose a CSV or XLSX file to import."))
-    rows = _rows_from_upload(upload, IMPORT_HEADINGS, limit)
+    rows = _rows_from_upload(upload, import_headings(), limit)
     return [Row(row.line, {**row.values, **_person_fields(row.values)}) for row in rows]

@@ -3,7 +3,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -20,6 +19,7 @@ from seminar_reg.forms import (
     EmailAddressField,
     LineField,
     ParagraphsField,
+    WebForm,
     country_options,
     enum_select,
     known_country,
@@ -66,7 +66,7 @@ def _utc(field: Field, tz: ZoneInfo) -> datetime | None:
         return None
 
 
-class SeminarForm(FlaskForm):
+class SeminarForm(WebForm):
     title = LineField(_l("Title"), [InputRequired(message=_l("Enter a title."))])
     slug = StringField(
         _l("Short address"),
@@ -197,7 +197,7 @@ class SeminarForm(FlaskForm):
         )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(WebForm):
     title = LineField(_l("Title"), [InputRequired(message=_l("Enter a title."))])
     theme = LineField(_l("Theme"), max_length=200, description=_l('e.g. "Greening TVET"'))
     description = ParagraphsField(_l("Description"))
@@ -247,7 +247,7 @@ class SessionForm(FlaskForm):
         )
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(WebForm):
     name = LineField(_l("Name"), [InputRequired(message=_l("Enter a name."))], max_length=200)
     title = LineField(_l("Function"), max_length=200, description=_l('e.g. "Vice President"'))
     organisation = LineField(_l("Organisation"))
@@ -267,5 +267,5 @@ class SpeakerForm(FlaskForm):
         )
 
 
-class AddOrganiserForm(FlaskForm):
+class AddOrganiserForm(WebForm):
     organiser_id = SelectField(_l("Organiser"), coerce=int, validate_choice=True)

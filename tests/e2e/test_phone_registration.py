@@ -7,9 +7,7 @@ person waits, and the participant's cancellation hands the place on.
 """
 
 import re
-import time
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -21,28 +19,24 @@ from sqlalchemy.orm import selectinload
 from seminar_reg.extensions import db
 from seminar_reg.registration.models import Participant, Registration, RegistrationStatus
 from seminar_reg.seminars.models import Seminar
+from tests.e2e.journeys import (
+    SLUG,
+    assert_fits_the_phone,
+    calendars,
+    demo_seminar,
+    serve_the_demo,
+    text_of,
+    wait_for_email,
+)
 from tests.registration_helpers import registration_form
 
-SLUG = "demo-tvet-leadership-ai"
 PARTICIPANT = "bolormaa.gantulga@example.org"
 NEXT_IN_LINE = "tsetsegmaa@example.org"
-PHONE_WIDTH = 360
 BERLIN = ZoneInfo("Europe/Berlin")
 ULAANBAATAR = ZoneInfo("Asia/Ulaanbaatar")
-#: how long the outbox thread may take to deliver after a commit
-MAIL_WAIT = 15.0
 
 
 # --- the demo seminar, as stored ------------------------------------------------------------------
-
-
-def demo_seminar(app) -> Seminar:
-    with app.app_context():
-        seminar = db.session.execute(
-            sa.select(Seminar).where(Seminar.slug == SLUG).options(selectinload(Seminar.sessions))
-        ).scalar_one()
-        db.session.expunge_all()
-        return seminar
 
 
 def leave_one_place(app, seminar_id: int) -> int:
@@ -80,44 +74,23 @@ def registration_of(app, email: str) -> Registration:
 # --- what the participant sees and receives -------------------------------------------------------
 
 
-def assert_fits_the_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} scrolls sideways: {width}px wide on a 360px phone"
-
-
 def gmt_offset(instant: datetime, tz: ZoneInfo) -> str:
     minutes = int(instant.astimezone(tz).utcoffset() / timedelta(minutes=1))
     sign = "+" if minutes >= 0 else "-"
     return f"GMT{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+#: the short names English readers know, by zone and offset in minutes; other zones have none
+SHORT_NAMES = {("Europe/Berlin", 60): "CET", ("Europe/Berlin", 120): "CEST"}
+
+
 def hours_in(session, tz: ZoneInfo) -> str:
-    """E.g. "07:00–09:00 Berlin (GMT+01:00)", as the pages print a session's time in a zone."""
+    """E.g. "07:00–09:00 Berlin (CET, GMT+01:00)", as the pages print a session's time in a zone."""
     city = tz.key.split("/")[-1]
     start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-    return f"{start:%H:%M}–{end:%H:%M} {city} ({gmt_offset(session.starts_at, tz)})"
-
-
-def wait_for_email(smtp_server, to: str, subject: str) -> EmailMessage:
-    """The message once the outbox thread has delivered it (it sends after the commit)."""
-    deadline = time.monotonic() + MAIL_WAIT
-    while time.monotonic() < deadline:
-        found = [m for m in smtp_server.to(to) if m["Subject"] == subject]
-        if found:
-            assert len(found) == 1, f"{len(found)} emails “{subject}” to {to}"
-            return found[0]
-        time.sleep(0.05)
-    received = [(m["To"], m["Subject"]) for m in smtp_server.messages]
-    raise AssertionError(f"no email “{subject}” to {to} in {MAIL_WAIT}s; received {received}")
-
-
-def calendars(message: EmailMessage) -> dict[str, Calendar]:
-    """The message's calendar attachments by file name, parsed."""
-    return {
-        part.get_filename(): Calendar.from_ical(part.get_payload(decode=True))
-        for part in message.iter_attachments()
-        if part.get_content_type() == "text/calendar"
-    }
+    short = SHORT_NAMES.get((tz.key, int(start.utcoffset() / timedelta(minutes=1))))
+    zone = f"{short}, {gmt_offset(session.starts_at, tz)}" if short else gmt_offset(start, tz)
+    return f"{start:%H:%M}–{end:%H:%M} {city} ({zone})"
 
 
 def assert_events_for(calendar: Calendar, method: str, sessions) -> None:
@@ -131,10 +104,6 @@ def assert_events_for(calendar: Calendar, method: str, sessions) -> None:
         f"{s.ends_at.astimezone(ZoneInfo('UTC')):%Y%m%dT%H%M%SZ}" for s in sessions
     ]
     assert all(str(e["SUMMARY"]).startswith(s.title) for e, s in zip(events, sessions, strict=True))
-
-
-def text_of(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 # --- the journey ----------------------------------------------------------------------------------
@@ -192,17 +161,7 @@ def register_next_in_line(base: str) -> None:
 def test_a_participant_on_a_phone_registers_changes_a_session_and_cancels_for_the_next_in_line(
     make_app, serve, smtp_server, phone_page, screenshot
 ):
-    app = make_app(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp_server.port,
-        OUTBOX_DISPATCH="thread",
-        WTF_CSRF_ENABLED=True,
-    )
-    base = serve(app)
-    # Links in emails start with the public address, known only once the server listens.
-    app.config["PUBLIC_URL"] = base
-    seeded = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert seeded.exit_code == 0, seeded.output
+    app, base = serve_the_demo(make_app, serve, smtp_server)
     seminar = demo_seminar(app)
     sessions = seminar.sessions
     leave_one_place(app, seminar.id)
