@@ -24,7 +24,7 @@ from seminar_reg.attendance.services import check_in_window
 from seminar_reg.certificates.services import certificate_of
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, limiter, utcnow
-from seminar_reg.i18n import session_when
+from seminar_reg.i18n import locale_name, session_when
 from seminar_reg.institutions.models import Institution
 from seminar_reg.registration import services, tables
 from seminar_reg.registration.calendar import registration_calendar
@@ -97,6 +97,7 @@ def register(slug: str):
     form = _with_sessions(RegistrationForm(), seminar)
     if not form.is_submitted():
         form.submission_id.data = new_submission_id()
+        form.language.data = locale_name()  # emails in the language the form is read in
         form.preset_timezone(seminar.timezone)
     if form.validate_on_submit():
         request_ = services.RegistrationRequest(
@@ -165,6 +166,7 @@ def register_group(slug: str):
     else:
         form = GroupForm()
         form.submission_id.data = new_submission_id()
+        form.language.data = locale_name()
     _with_sessions(form, seminar)
     ready = request.method == "POST" and not request.form.get("add_rows") and not unreadable
     valid = ready and form.validate() and _group_rows_ok(form, seminar, limit)

@@ -48,7 +48,9 @@
 
   // Move keyboard focus to the first field with an error, so it is announced and visible.
   function focusFirstError() {
-    var first = document.querySelector(".field-error input, .field-error select, .field-error textarea");
+    var first = document.querySelector(
+      ".field-error input, .field-error select, .field-error textarea, [aria-invalid=true]"
+    );
     if (first) first.focus();
   }
 
@@ -65,16 +67,30 @@
     });
   }
 
-  // Suggest the known institutions of the chosen country while the name is typed.
+  // Suggest the known institutions of the chosen country while the name is typed, in a list under
+  // the field (an ARIA combobox) picked from with the arrow keys and Enter, or a tap. Not a
+  // <datalist>: Firefox and Opera for Android never show one, and browsers filter it again.
   function institutionSearch() {
     document.querySelectorAll("input[data-institution-search]").forEach(function (input) {
       var form = input.form;
       var country = form && form.querySelector("select[name=country]");
-      var list = document.getElementById(input.getAttribute("list"));
       var typeField = form && form.querySelector("select[name=institution_type]");
       var typeWrapper = typeField && typeField.closest(".field");
+      var list = document.createElement("ul");
       var known = {};
+      var active = -1;
       var timer = null;
+
+      list.id = input.id + "-suggestions";
+      list.className = "suggestions";
+      list.setAttribute("role", "listbox");
+      list.hidden = true;
+      input.insertAdjacentElement("afterend", list);
+      input.parentNode.classList.add("has-suggestions");
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-expanded", "false");
+      input.setAttribute("aria-controls", list.id);
 
       function toggleType() {
         if (!typeWrapper) return;
@@ -82,23 +98,55 @@
         typeWrapper.hidden = isKnown && !typeWrapper.classList.contains("field-error");
       }
 
+      function options() { return list.querySelectorAll("[role=option]"); }
+
+      function highlight(index) {
+        var all = options();
+        active = index;
+        all.forEach(function (option, i) { option.setAttribute("aria-selected", String(i === index)); });
+        if (index < 0) { input.removeAttribute("aria-activedescendant"); return; }
+        input.setAttribute("aria-activedescendant", all[index].id);
+        all[index].scrollIntoView({ block: "nearest" });
+      }
+
+      function open(isOpen) {
+        list.hidden = !isOpen;
+        input.setAttribute("aria-expanded", String(isOpen));
+        if (!isOpen) highlight(-1);
+      }
+
+      function pick(option) {
+        input.value = option.getAttribute("data-value");
+        open(false);
+        toggleType();
+      }
+
+      function show(institutions) {
+        list.textContent = "";
+        institutions.forEach(function (institution, index) {
+          var option = document.createElement("li");
+          option.id = list.id + "-" + index;
+          option.setAttribute("role", "option");
+          option.setAttribute("data-value", institution.name);
+          option.textContent = institution.name + (institution.acronym ? " (" + institution.acronym + ")" : "");
+          list.appendChild(option);
+          known[institution.name.toLowerCase()] = true;
+          if (institution.acronym) known[institution.acronym.toLowerCase()] = true;
+        });
+        open(institutions.length > 0 && document.activeElement === input);
+        highlight(-1);
+        toggleType();
+      }
+
       function search() {
-        if (!country || !country.value || input.value.trim().length < 2 || !list) return;
+        var typed = input.value.trim();
+        if (!country || !country.value || typed.length < 2) { open(false); return; }
         var url = "/institutions/search?country=" + encodeURIComponent(country.value) +
-          "&q=" + encodeURIComponent(input.value.trim());
+          "&q=" + encodeURIComponent(typed);
         fetch(url, { headers: { "Accept": "application/json" } })
           .then(function (response) { return response.ok ? response.json() : []; })
           .then(function (institutions) {
-            list.textContent = "";
-            institutions.forEach(function (institution) {
-              var option = document.createElement("option");
-              option.value = institution.name;
-              if (institution.acronym) option.label = institution.acronym;
-              list.appendChild(option);
-              known[institution.name.toLowerCase()] = true;
-              if (institution.acronym) known[institution.acronym.toLowerCase()] = true;
-            });
-            toggleType();
+            if (typed === input.value.trim()) show(institutions);  // else a later search answers
           })
           .catch(function () { /* suggestions are a convenience; typing still works */ });
       }
@@ -107,6 +155,27 @@
         window.clearTimeout(timer);
         timer = window.setTimeout(search, 200);
         toggleType();
+      });
+      input.addEventListener("keydown", function (event) {
+        var count = options().length;
+        if ((event.key === "ArrowDown" || event.key === "ArrowUp") && count) {
+          event.preventDefault();
+          open(true);
+          if (event.key === "ArrowDown") highlight(active < count - 1 ? active + 1 : 0);
+          else highlight(active > 0 ? active - 1 : count - 1);
+        } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+          event.preventDefault();  // picks the suggestion; does not send the form
+          pick(options()[active]);
+        } else if (event.key === "Escape" && !list.hidden) {
+          open(false);
+        }
+      });
+      input.addEventListener("blur", function () { open(false); });
+      // Keep the focus in the field while a suggestion is pressed, so that the list stays open.
+      list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      list.addEventListener("click", function (event) {
+        var option = event.target.closest("[role=option]");
+        if (option) pick(option);
       });
       if (country) country.addEventListener("change", function () { known = {}; search(); });
     });
