@@ -1,4 +1,4 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright, one phone-sized context per test.
+"""Browser fixtures: Debian's Chromium driven by Playwright, a fresh browser context per page.
 
 Playwright never downloads a browser here; without /usr/bin/chromium a browser test skips on a
 laptop and fails under ``CI=true``. Screenshots go to ``test-artefacts/`` (git-ignored): the pages
@@ -78,13 +78,41 @@ def screenshot(request):
 
 
 @pytest.fixture
-def phone_page(request, browser):
+def open_page(request, browser):
+    """Open a page in a fresh browser context (``new_context`` options); closed after the test,
+    with a screenshot of each page still open if the test failed."""
+    pages = []
+
+    def open_(**context_options):
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(10_000)
+        pages.append(context.new_page())
+        return pages[-1]
+
+    yield open_
+    for number, page in enumerate(pages):
+        if request.node.stash.get(FAILED, False) and not page.is_closed():
+            ARTEFACTS.mkdir(exist_ok=True)
+            name = f"FAILED-{request.node.originalname}" + (f"-{number + 1}" if number else "")
+            page.screenshot(path=_artefact_name(request, name))
+        page.context.close()
+
+
+@pytest.fixture
+def phone_page(open_page):
     """A page in a fresh phone-sized browser, in Berlin's time zone, reading English."""
-    context = browser.new_context(**PHONE, locale="en-GB", timezone_id="Europe/Berlin")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    if request.node.stash.get(FAILED, False) and not page.is_closed():
-        ARTEFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=_artefact_name(request, f"FAILED-{request.node.originalname}"))
-    context.close()
+    return open_page(**PHONE, locale="en-GB", timezone_id="Europe/Berlin")
+
+
+@pytest.fixture
+def mongolian_phone_page(open_page):
+    """A page in a fresh phone-sized browser, in Ulaanbaatar's time zone, reading Mongolian."""
+    return open_page(**PHONE, locale="mn-MN", timezone_id="Asia/Ulaanbaatar")
+
+
+@pytest.fixture
+def desktop_page(open_page):
+    """A page in a fresh desktop-sized browser window, in Berlin's time zone, reading English."""
+    return open_page(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/Berlin"
+    )
