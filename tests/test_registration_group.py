@@ -78,6 +78,8 @@ def test_twenty_five_colleagues_register_in_one_submission(app, client, seminar,
     assert {r.registered_by for r in registrations} == {RegisteredBy.FOCAL_POINT}
     assert {r.institution.name for r in registrations} == {"Darkhan Polytechnic College"}
     assert len({r.manage_token_hash for r in registrations}) == 25
+    # in the focal point's language and, knowing no zone of their own, the seminar's
+    assert {(r.language, r.timezone) for r in registrations} == {("mn", "Asia/Ulaanbaatar")}
     assert len(outbox(app, "confirmation")) == 25
     (summary,) = outbox(app, "group_summary")
     assert summary.to_address == "focal@darkhan.example.org"

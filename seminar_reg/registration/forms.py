@@ -247,8 +247,10 @@ class GroupRow(PersonFields):
 
     email = _email_field()
 
-    def person(self, language: str) -> PersonDetails:
-        return _person(self, self.email.data, language)
+    def person(self, language: str, timezone: str) -> PersonDetails:
+        """A colleague in the focal point's language and, having no zone of their own, the
+        seminar's: their emails then show the seminar's times once, not beside UTC."""
+        return _person(self, self.email.data, language, timezone)
 
 
 class GroupForm(WebForm, PlaceFields, SessionChoiceFields):

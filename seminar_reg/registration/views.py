@@ -182,7 +182,7 @@ def register_group(slug: str):
                 ),
                 form.country.data,
                 form.institution_choice(),
-                [entry.form.person(form.language.data) for entry in form.people],
+                [entry.form.person(form.language.data, seminar.timezone) for entry in form.people],
                 tuple(form.sessions.data or ()),
                 submission_id=form.submission_id.data or None,
             )
