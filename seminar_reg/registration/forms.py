@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from seminar_reg.forms import (
     EmailAddressField,
     LineField,
+    LongListSelect,
     SubForm,
     WebForm,
     country_options,
@@ -119,6 +120,7 @@ class PlaceFields:
         _l("Country"),
         [InputRequired(message=_l("Choose a country.")), known_country],
         choices=country_options(_l("Choose…")),
+        widget=LongListSelect(),
     )
     institution_name = LineField(
         _l("Institution"),
@@ -147,6 +149,7 @@ class PreferenceFields:
     timezone = SelectField(
         _l("Your time zone"),
         choices=[SelectChoice(name) for name in timezone_names()],
+        widget=LongListSelect(),
         description=_l("Emails show session times in the seminar's zone and in yours."),
     )
 
@@ -303,7 +306,9 @@ class ImportRowForm(PersonFields, PlaceFields):
 
     email = _email_field()
     language = SelectField(choices=_language_choices)
-    timezone = SelectField(choices=[SelectChoice(name) for name in timezone_names()])
+    timezone = SelectField(
+        choices=[SelectChoice(name) for name in timezone_names()], widget=LongListSelect()
+    )
 
     def person(self) -> PersonDetails:
         return _person(self, self.email.data, self.language.data, self.timezone.data)
