@@ -66,8 +66,10 @@ class Partner(db.Model):
     report_token_nonce: Mapped[str] = mapped_column(sa.String(32), default="")
 
     seminar: Mapped["Seminar"] = relationship(back_populates="partners")
+    # Loaded with the partners, in one statement for all of them: every registration asks each
+    # partner whether it is in scope, and a lazy load per partner made that a query each.
     scope_institutions: Mapped[list[Institution]] = relationship(
-        secondary=partner_scope_institutions, order_by=Institution.name
+        secondary=partner_scope_institutions, order_by=Institution.name, lazy="selectin"
     )
 
     @property

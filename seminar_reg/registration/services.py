@@ -247,20 +247,22 @@ def announce(result: Rebalanced, now: datetime) -> None:
 # --- who ----------------------------------------------------------------------------------------
 
 
-def _participant(email: str) -> Participant:
-    """The participant with this email address, created when new."""
+def _participant(email: str) -> tuple[Participant, bool]:
+    """The participant with this email address, created when new; and whether it was new."""
     email = normalise_email(email)
     participant = db.session.execute(
         sa.select(Participant).where(Participant.email == email)
     ).scalar_one_or_none()
-    if participant is None:
-        participant = Participant(email=email)
-        if not add_once(participant):
-            # Someone registered the same person for another seminar a moment ago.
-            participant = db.session.execute(
-                sa.select(Participant).where(Participant.email == email)
-            ).scalar_one()
-    return participant
+    if participant is not None:
+        return participant, False
+    participant = Participant(email=email)
+    if add_once(participant):
+        return participant, True
+    # Someone registered the same person for another seminar a moment ago.
+    participant = db.session.execute(
+        sa.select(Participant).where(Participant.email == email)
+    ).scalar_one()
+    return participant, False
 
 
 PERSON_FIELDS = (
@@ -330,9 +332,9 @@ def _add_registration(
 ) -> Registered:
     """Create (or re-open a cancelled) registration under the seminar's lock; no commit."""
     sessions = _chosen_sessions(seminar, request.session_ids)
-    participant = _participant(request.person.email)
+    participant, new = _participant(request.person.email)
     registration = None
-    if participant.id is not None:
+    if not new:  # a new person has no registration to find
         registration = db.session.execute(
             sa.select(Registration).where(
                 Registration.seminar_id == seminar.id,
@@ -345,7 +347,10 @@ def _add_registration(
     has_room = _seminar_has_room(seminar)
     with db.session.no_autoflush:
         if registration is None:
-            registration = Registration(seminar=seminar, participant=participant, created_at=now)
+            # choices=[]: a new registration has none, and need not ask the database so
+            registration = Registration(
+                seminar=seminar, participant=participant, created_at=now, choices=[]
+            )
         else:
             # A cancelled registration comes back, at the end of any waiting list.
             registration.choices.clear()
