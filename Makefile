@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := seminar_reg
 
-.PHONY: install run test lint format bench clean translations
+.PHONY: install run serve-prod test lint format bench clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -15,7 +15,7 @@ $(BIN)/activate:
 
 # Reinstalled whenever the declared dependencies change.
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,serve]'
 	touch $@
 
 # Translations: the catalogs are committed as .po; install compiles each into its .mo.
@@ -44,6 +44,23 @@ run: install instance/config.py
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)/  (sign in at http://$(HOST):$(PORT)/login; Ctrl+C stops)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# The production topology on loopback: gunicorn, a Celery worker and beat (the Procfile), on the
+# local PostgreSQL (database seminar_reg, made when missing) and Redis, with the demo loaded.
+PROD_DATABASE ?= postgresql+psycopg://postgres@127.0.0.1:5432/seminar_reg
+serve-prod: install instance/config.py
+	$(BIN)/python -c 'import sys, sqlalchemy as sa; url = sa.engine.make_url(sys.argv[1]); \
+		admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT"); \
+		c = admin.connect(); name = url.database; \
+		exists = c.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first(); \
+		exists or c.execute(sa.text(f"CREATE DATABASE \"{name}\""))' '$(PROD_DATABASE)'
+	SEMINAR_REG_SQLALCHEMY_DATABASE_URI='$(PROD_DATABASE)' $(BIN)/flask db upgrade
+	SEMINAR_REG_SQLALCHEMY_DATABASE_URI='$(PROD_DATABASE)' $(BIN)/flask seed-demo
+	@echo "Serving on http://$(HOST):$(PORT)/ with gunicorn, a Celery worker and beat (Ctrl+C stops)"
+	SEMINAR_REG_SQLALCHEMY_DATABASE_URI='$(PROD_DATABASE)' \
+	SEMINAR_REG_CELERY_BROKER_URL=redis://127.0.0.1:6379/0 SEMINAR_REG_OUTBOX_DISPATCH=celery \
+	SEMINAR_REG_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 WEB_BIND=$(HOST):$(PORT) \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check seminar_reg tests bench wsgi.py

@@ -56,11 +56,11 @@ def small_and_large(app, client, make_seminar, make_partner, make_institution):
         make_partner(seminar.id, "GIZ", institutions=[darkhan])
     for number in range(12):  # people registered before
         register(client, "large", session_ids(app, large.id), email=f"early{number}@example.org")
-    return (small, session_ids(app, small.id)), (large, session_ids(app, large.id))
+    return session_ids(app, small.id), session_ids(app, large.id)
 
 
 def test_registering_costs_the_same_statements_on_any_seminar(app, client, small_and_large):
-    (small, small_sessions), (large, large_sessions) = small_and_large
+    small_sessions, large_sessions = small_and_large
     register(client, "small", small_sessions, email="warm@example.org")  # caches filled
     on_small = costs(app, client, "small", small_sessions, "a@example.org")
     on_large = costs(app, client, "large", large_sessions, "b@example.org")

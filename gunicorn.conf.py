@@ -1,0 +1,19 @@
+"""gunicorn's settings for ``gunicorn wsgi:app`` (the Procfile's web process), from the environment.
+
+WEB_BIND (default 127.0.0.1:8000), WEB_WORKERS (default: two per core, plus one), WEB_THREADS
+(default 4: a worker waits on the database most of a request), WEB_TIMEOUT (seconds, default 30).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("WEB_THREADS", 4))
+worker_class = "gthread"
+timeout = int(os.environ.get("WEB_TIMEOUT", 30))
+# Requests that time out are logged by gunicorn; access logs cost a write per request.
+accesslog = os.environ.get("WEB_ACCESS_LOG") or None
+errorlog = "-"
+# Each worker builds the app itself: no connection pool is shared across a fork.
+preload_app = False
