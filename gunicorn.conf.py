@@ -17,3 +17,6 @@ accesslog = os.environ.get("WEB_ACCESS_LOG") or None
 errorlog = "-"
 # Each worker builds the app itself: no connection pool is shared across a fork.
 preload_app = False
+# gunicorn 24+ opens a control socket at one fixed path per user; the process manager (honcho,
+# systemd) does what it offers, and two gunicorns on one machine would contend for the path.
+control_socket_disable = True
