@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 from sqlalchemy.orm import selectinload
 
 from seminar_reg.extensions import db
+from seminar_reg.registration.models import Participant, Registration
 from seminar_reg.seminars.models import Seminar
 from tests.e2e.conftest import PHONE
 
@@ -41,14 +42,32 @@ def serve_the_demo(make_app, serve, smtp_server):
     return app, base
 
 
-def demo_seminar(app) -> Seminar:
-    """The upcoming demo seminar with its sessions, detached from the database session."""
+def stored_seminar(app, slug: str = SLUG) -> Seminar:
+    """A seminar (the upcoming demo one by default) with its sessions, detached from the
+    database session."""
     with app.app_context():
         seminar = db.session.execute(
-            sa.select(Seminar).where(Seminar.slug == SLUG).options(selectinload(Seminar.sessions))
+            sa.select(Seminar).where(Seminar.slug == slug).options(selectinload(Seminar.sessions))
         ).scalar_one()
         db.session.expunge_all()
         return seminar
+
+
+def registration_of(app, email: str) -> Registration:
+    """The person's registration with its participant, institution and choices, detached."""
+    with app.app_context():
+        registration = db.session.execute(
+            sa.select(Registration)
+            .join(Participant)
+            .where(Participant.email == email)
+            .options(
+                selectinload(Registration.participant),
+                selectinload(Registration.institution),
+                selectinload(Registration.choices),
+            )
+        ).scalar_one()
+        db.session.expunge_all()
+        return registration
 
 
 def in_language(app, locale: str) -> Callable[..., str]:

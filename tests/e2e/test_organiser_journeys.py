@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from sqlalchemy.orm import selectinload
 
 from seminar_reg.extensions import db, utcnow
 from seminar_reg.institutions.models import InstitutionType
@@ -25,6 +24,7 @@ from seminar_reg.registration import services as registrations
 from seminar_reg.registration.models import RegisteredBy, Registration, RegistrationStatus
 from seminar_reg.seminars.models import Seminar, SeminarStatus
 from tests.conftest import PASSWORD
+from tests.e2e.journeys import stored_seminar
 
 #: a desktop browser window in Paris, reading English (``open_page``'s context options)
 DESKTOP = {
@@ -163,15 +163,6 @@ def add_session(page: Page, title: str, day: date) -> None:
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
 
 
-def stored_seminar(app) -> Seminar:
-    with app.app_context():
-        seminar = db.session.execute(
-            sa.select(Seminar).where(Seminar.slug == SLUG).options(selectinload(Seminar.sessions))
-        ).scalar_one()
-        db.session.expunge_all()
-        return seminar
-
-
 def register_everyone(app, seminar_id: int) -> None:
     """The participants, registered by the organiser for both sessions (the public form is the
     other journeys' subject)."""
@@ -220,7 +211,7 @@ def test_an_organiser_builds_a_seminar_imports_a_zoom_report_and_downloads_the_c
     expect(page.get_by_role("status")).to_contain_text("The seminar is now published.")
     expect(page.get_by_role("heading", name="Status: published")).to_be_visible()
 
-    seminar = stored_seminar(app)
+    seminar = stored_seminar(app, SLUG)
     assert seminar.status == SeminarStatus.PUBLISHED
     assert [(s.starts_at.hour, s.ends_at.hour, s.ends_at.minute) for s in seminar.sessions] == [
         (9, 10, 30),  # 14:00–15:30 in Karachi is 09:00–10:30 UTC

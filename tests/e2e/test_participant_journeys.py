@@ -18,7 +18,6 @@ from seminar_reg.i18n import LANGUAGE_NAMES, session_when
 from seminar_reg.institutions.models import Institution
 from seminar_reg.mail.models import OutboxMessage
 from seminar_reg.registration.models import (
-    Participant,
     RegisteredBy,
     Registration,
     RegistrationGroup,
@@ -28,9 +27,10 @@ from tests.e2e.journeys import (
     SLUG,
     assert_fits_the_phone,
     calendars,
-    demo_seminar,
     in_language,
+    registration_of,
     serve_the_demo,
+    stored_seminar,
     text_of,
     wait_for_email,
 )
@@ -45,18 +45,6 @@ def institution_named(app, name: str) -> Institution:
         ).scalar_one()
         db.session.expunge_all()
         return institution
-
-
-def registration_of(app, email: str) -> Registration:
-    with app.app_context():
-        registration = db.session.execute(
-            sa.select(Registration)
-            .join(Participant)
-            .where(Participant.email == email)
-            .options(selectinload(Registration.participant), selectinload(Registration.choices))
-        ).scalar_one()
-        db.session.expunge_all()
-        return registration
 
 
 def stored_counts(app) -> dict[str, int]:
@@ -101,7 +89,7 @@ def test_a_participant_registers_in_mongolian_on_a_phone_picking_the_institution
     """The form, the success page and the confirmation are in Mongolian, the institution tapped
     from the suggestions is the one stored, and no page is wider than the phone."""
     app, base = serve_the_demo(make_app, serve, smtp_server)
-    seminar = demo_seminar(app)
+    seminar = stored_seminar(app)
     mn = in_language(app, "mn")
     khovsgol = institution_named(app, KHOVSGOL_CENTRE)
     page = mongolian_phone_page
@@ -247,7 +235,7 @@ def test_a_focal_point_registers_five_colleagues_correcting_a_wrong_row_first(
     """A wrong address among five colleagues stores nothing and is shown, focused, on its row;
     once corrected, all five are registered in one group, each emailed, the focal point too."""
     app, base = serve_the_demo(make_app, serve, smtp_server)
-    seminar = demo_seminar(app)
+    seminar = stored_seminar(app)
     mn = in_language(app, "mn")
     before = stored_counts(app)
     page = desktop_page

@@ -14,17 +14,17 @@ import httpx
 import sqlalchemy as sa
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
-from sqlalchemy.orm import selectinload
 
 from seminar_reg.extensions import db
-from seminar_reg.registration.models import Participant, Registration, RegistrationStatus
+from seminar_reg.registration.models import Registration, RegistrationStatus
 from seminar_reg.seminars.models import Seminar
 from tests.e2e.journeys import (
     SLUG,
     assert_fits_the_phone,
     calendars,
-    demo_seminar,
+    registration_of,
     serve_the_demo,
+    stored_seminar,
     text_of,
     wait_for_email,
 )
@@ -54,21 +54,6 @@ def leave_one_place(app, seminar_id: int) -> int:
         db.session.get(Seminar, seminar_id).capacity = capacity
         db.session.commit()
         return capacity
-
-
-def registration_of(app, email: str) -> Registration:
-    with app.app_context():
-        registration = db.session.execute(
-            sa.select(Registration)
-            .join(Participant)
-            .where(Participant.email == email)
-            .options(
-                selectinload(Registration.institution),
-                selectinload(Registration.choices),
-            )
-        ).scalar_one()
-        db.session.expunge_all()
-        return registration
 
 
 # --- what the participant sees and receives -------------------------------------------------------
@@ -162,7 +147,7 @@ def test_a_participant_on_a_phone_registers_changes_a_session_and_cancels_for_th
     make_app, serve, smtp_server, phone_page, screenshot
 ):
     app, base = serve_the_demo(make_app, serve, smtp_server)
-    seminar = demo_seminar(app)
+    seminar = stored_seminar(app)
     sessions = seminar.sessions
     leave_one_place(app, seminar.id)
     page = phone_page
