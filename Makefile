@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := seminar_reg
 
-.PHONY: install run serve-prod test lint format bench clean translations
+.PHONY: install run serve-prod test lint format bench bench-rush clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -75,6 +75,11 @@ bench: install
 	$(BIN)/python -m bench.attendance_import
 	$(BIN)/python -m bench.certificates
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.registration_rush
+
+# The registration rush over HTTP on the production topology (issue 8); about five minutes.
+bench-rush: install
+	$(BIN)/python -m bench.registration_rush
 
 # After changing marked strings: extract them and merge them into every catalog to translate.
 translations: install

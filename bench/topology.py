@@ -10,6 +10,7 @@ same Procfile through honcho.
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -115,6 +116,11 @@ def running(
         if "web" in started:
             _wait_for_health(base_url, started["web"], logs / "web.log", startup_seconds)
         yield Topology(base_url, started, logs, env)
+    except BaseException:
+        print(f"The processes' logs are kept in {logs}")
+        raise
+    else:
+        shutil.rmtree(logs, ignore_errors=True)
     finally:
         for process in started.values():
             _stop(process)
@@ -153,4 +159,3 @@ def peak_rss_kib(pid: int) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return 0
-
