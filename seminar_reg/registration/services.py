@@ -322,6 +322,21 @@ def check_open(seminar: Seminar, now: datetime) -> None:
         raise DomainError(_("Registration for this seminar is closed."))
 
 
+@dataclass(frozen=True)
+class _Who:
+    """The person and the institution of a registration, found or made before the seminar's
+    lock is taken: neither depends on the seminar's places, and the lock is a queue."""
+
+    participant: Participant
+    new: bool  # the participant was made now: it has no registration to find
+    institution: Institution
+
+
+def _who(request: RegistrationRequest) -> _Who:
+    participant, new = _participant(request.person.email)
+    return _Who(participant, new, resolve_institution(request.country, request.institution))
+
+
 def _add_registration(
     seminar: Seminar,
     request: RegistrationRequest,
@@ -329,10 +344,14 @@ def _add_registration(
     by: RegisteredBy,
     now: datetime,
     group: RegistrationGroup | None = None,
+    who: _Who | None = None,
 ) -> Registered:
     """Create (or re-open a cancelled) registration under the seminar's lock; no commit."""
     sessions = _chosen_sessions(seminar, request.session_ids)
-    participant, new = _participant(request.person.email)
+    if who is None:
+        participant, new = _participant(request.person.email)
+    else:
+        participant, new = who.participant, who.new
     registration = None
     if not new:  # a new person has no registration to find
         registration = db.session.execute(
@@ -343,7 +362,11 @@ def _add_registration(
         ).scalar_one_or_none()
     if registration is not None and registration.status in ACTIVE:
         raise AlreadyRegistered()
-    institution = resolve_institution(request.country, request.institution)
+    institution = (
+        who.institution
+        if who is not None
+        else resolve_institution(request.country, request.institution)
+    )
     has_room = _seminar_has_room(seminar)
     with db.session.no_autoflush:
         if registration is None:
@@ -393,12 +416,47 @@ def register(
     now: datetime | None = None,
     send_email: bool = True,
 ) -> Registered:
-    """Register one person; over capacity they go on the waiting list. Commits with the email."""
+    """Register one person; over capacity they go on the waiting list. Commits with the email.
+
+    The person and the institution are written before the seminar's lock is taken, so that the
+    queue for the lock is short; a registration that meets another writing the same new person
+    or institution in the other order (PostgreSQL reports a deadlock, and undoes one of the two)
+    is simply made again.
+    """
     now = now or utcnow()
+    attempts_left = _ATTEMPTS
+    while True:
+        attempts_left -= 1
+        try:
+            return _register_once(seminar, request, by=by, now=now, send_email=send_email)
+        except sa.exc.OperationalError as error:
+            if not attempts_left or getattr(error.orig, "sqlstate", None) != _DEADLOCK:
+                raise
+
+
+_ATTEMPTS = 3
+_DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
+
+
+def _register_once(
+    seminar: Seminar,
+    request: RegistrationRequest,
+    *,
+    by: RegisteredBy,
+    now: datetime,
+    send_email: bool,
+) -> Registered:
     try:
         if by == RegisteredBy.SELF:
             check_open(seminar, now)
-        lock_seminar(seminar.id)
+        if db.engine.dialect.name == "sqlite":
+            # One writer at a time anyway, and the lock's write must come first: pysqlite opens
+            # no transaction for a SAVEPOINT, whose release would then commit the person alone.
+            lock_seminar(seminar.id)
+            who = _who(request)
+        else:
+            who = _who(request)
+            lock_seminar(seminar.id)
         earlier = _earlier_submission(request.submission_id)
         if earlier is not None:
             db.session.rollback()
@@ -408,7 +466,7 @@ def register(
                 created=False,
                 waitlist_position=waitlist_position(earlier),
             )
-        result = _add_registration(seminar, request, by=by, now=now)
+        result = _add_registration(seminar, request, by=by, now=now, who=who)
         if send_email:
             emails.registered(result.registration, result.waitlist_position)
         db.session.commit()
