@@ -34,6 +34,7 @@ import asyncio
 import itertools
 import os
 import re
+import runpy
 import ssl
 import time
 import uuid
@@ -48,7 +49,7 @@ import sqlalchemy as sa
 
 from bench import bare_app, reports
 from bench.databases import scratch_postgres
-from bench.topology import Topology, peak_rss_kib, running
+from bench.topology import ROOT, Topology, peak_rss_kib, running
 from seminar_reg import create_app
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.accounts.services import create_organiser
@@ -467,8 +468,10 @@ def worker_peaks(topology: Topology) -> list[int]:
 
 
 def server_settings(topology: Topology) -> str:
-    env = topology.env
-    return f"{env['WEB_WORKERS']} workers x {env['WEB_THREADS']} threads (gthread)"
+    """What gunicorn runs with: the workers it started, the threads gunicorn.conf.py gave them."""
+    threads = runpy.run_path(str(ROOT / "gunicorn.conf.py"), init_globals={})["threads"]
+    threads = topology.env.get("WEB_THREADS") or threads
+    return f"{len(topology.web_worker_pids())} workers x {threads} threads (gthread)"
 
 
 def sign_in(base_url: str, email: str, password: str) -> dict[str, str]:

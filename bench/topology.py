@@ -75,8 +75,8 @@ def settings(database_url: str, **overrides: str) -> dict[str, str]:
 def running(
     database_url: str,
     *,
-    web_workers: int = 3,
-    web_threads: int = 4,
+    web_workers: int | None = None,
+    web_threads: int | None = None,
     celery_concurrency: int = 1,
     processes: tuple[str, ...] = ("web", "worker", "beat"),
     web_command: str | None = None,
@@ -90,8 +90,9 @@ def running(
         **os.environ,
         **settings(database_url, **(extra_env or {})),
         "WEB_BIND": f"127.0.0.1:{port}",
-        "WEB_WORKERS": str(web_workers),
-        "WEB_THREADS": str(web_threads),
+        # gunicorn.conf.py's defaults unless given
+        **({"WEB_WORKERS": str(web_workers)} if web_workers else {}),
+        **({"WEB_THREADS": str(web_threads)} if web_threads else {}),
         "CELERY_CONCURRENCY": str(celery_concurrency),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
