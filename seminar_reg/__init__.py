@@ -76,7 +76,7 @@ def _check_sender(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from seminar_reg import i18n
+    from seminar_reg import i18n, security
     from seminar_reg.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from seminar_reg.mail import delivery
 
@@ -94,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
+    security.init_app(app)
 
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
