@@ -17,6 +17,7 @@ from seminar_reg.extensions import db, utcnow
 from seminar_reg.mail.delivery import deliver_due
 from seminar_reg.messaging.services import send_due_reminders
 from seminar_reg.partners import notifications
+from seminar_reg.registration import retention
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,12 @@ class JobReport:
     reminders: int = 0
     digests: int = 0
     milestones: int = 0
+    erased: int = 0  # seminars whose personal data was erased
 
     def __str__(self) -> str:
         return (
             f"Reminders {self.reminders}, partner digests {self.digests}, "
-            f"partner summaries {self.milestones}."
+            f"partner summaries {self.milestones}, seminars erased {self.erased}."
         )
 
 
@@ -50,7 +52,17 @@ def run_due_jobs(now: datetime | None = None) -> JobReport:
     now = now or utcnow()
     report = JobReport(reminders=run_reminders(now))
     report.digests, report.milestones = run_partner_jobs(now)
+    report.erased = len(retention.erase_expired(now))
     return report
+
+
+@bp.cli.command("erase-expired")
+def erase_expired() -> None:
+    """Erase the personal data of the seminars whose retention period is over."""
+    for erased in retention.erase_expired(utcnow()):
+        click.echo(
+            f"{erased.seminar}: personal data of {erased.registrations} registrations erased"
+        )
 
 
 @bp.cli.command("once")

@@ -100,6 +100,10 @@ def _instant(local: str, tz_name: str) -> datetime:
     return local_to_utc(datetime.fromisoformat(local), zone(tz_name))
 
 
+#: the longest retention a seminar may set (SeminarForm)
+DEMO_RETENTION_MONTHS = 120
+
+
 def _seminar(spec: dict, organiser: Organiser, now: datetime) -> Seminar:
     tz = spec["timezone"]
     opens, closes = spec["registration"]
@@ -118,6 +122,9 @@ def _seminar(spec: dict, organiser: Organiser, now: datetime) -> Seminar:
         status=SeminarStatus.ARCHIVED if spec["archived"] else SeminarStatus.PUBLISHED,
         published_at=_instant(opens, tz) if spec["archived"] else now,
         is_demo=True,
+        # The 2023 seminars ended long ago: the demo keeps their people for the longest period
+        # a seminar may set, so that the scheduler does not erase what the demo is there to show.
+        retention_months=DEMO_RETENTION_MONTHS,
         organisers=[organiser],
     )
     for position, session_spec in enumerate(spec["sessions"], start=1):

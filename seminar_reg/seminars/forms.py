@@ -1,6 +1,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -106,6 +107,14 @@ class SeminarForm(WebForm):
         default=50,
         description=_l("Share of a session's length someone must attend to count as present."),
     )
+    retention_months = IntegerField(
+        _l("Keep personal data for (months after the last session)"),
+        [Optional(), NumberRange(min=1, max=120)],
+        default=lambda: current_app.config["RETENTION_MONTHS"],
+        description=_l(
+            "Then names and contact details are erased; the figures of the reports remain."
+        ),
+    )
     reminders = StringField(
         _l("Reminders before each session"),
         [Length(max=100)],
@@ -194,6 +203,7 @@ class SeminarForm(WebForm):
             public_participant_list=self.public_participant_list.data,
             reminder_offsets=self.reminder_minutes,
             presence_share=self.presence_share.data,
+            retention_months=self.retention_months.data or current_app.config["RETENTION_MONTHS"],
         )
 
 

@@ -83,6 +83,10 @@ class Seminar(db.Model):
     presence_share: Mapped[int] = mapped_column(default=50)
     #: minutes before each session at which participants are reminded
     reminder_offsets: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [1440, 60])
+    #: months after the last session that the registrations' personal data is kept
+    retention_months: Mapped[int] = mapped_column(default=24, server_default="24")
+    #: when the personal data of its registrations was erased (the figures remain)
+    personal_data_erased_at: Mapped[datetime | None]
     #: made by ``seed-demo``, shown with a demo label
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -46,6 +46,8 @@ class SeminarDetails:
     reminder_offsets: tuple[int, ...] = (1440, 60)
     #: percent of a session's length that counts as present
     presence_share: int = 50
+    #: months after the last session that personal data is kept
+    retention_months: int = 24
 
 
 @dataclass(frozen=True)
