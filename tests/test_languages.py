@@ -102,6 +102,7 @@ def public_pages(app, client, make_seminar, make_partner, make_speaker):
         f"/r/{token}/welcome",
         f"/r/{token}/details",
         f"/r/{token}/cancel",
+        f"/r/{token}/erase",
         f"/p/{report}/",
         f"/p/{report}/institutions",
         f"/p/{report}/sessions",

@@ -144,3 +144,52 @@ def test_a_seminar_without_sessions_is_never_due(app, make_seminar):
     with app.app_context():
         assert retention.erase_expired(utcnow() + timedelta(days=3650)) == []
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SeminarSession)) == 0
+
+
+def test_a_participant_downloads_everything_stored_about_them(app, client, make_seminar):
+    seminar = make_seminar("leaders", title="TVET Leaders 2030", sessions=2)
+    token = token_of(register(client, "leaders", session_ids(app, seminar.id)))
+    response = client.get(f"/r/{token}/my-data.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="leaders-my-data.json"'
+    assert response.headers["Cache-Control"] == "private, no-store"
+    data = response.get_json()
+    assert data["seminar"]["title"] == "TVET Leaders 2030"
+    assert data["registration"]["given_name"] == "Оюунчимэг"
+    assert data["registration"]["email"] == "oyunchimeg@example.org"
+    assert [s["title"] for s in data["sessions"]] == ["Session 1", "Session 2"]
+    assert [e["to"] for e in data["emails"]] == ["oyunchimeg@example.org"]
+    assert client.get("/r/not-a-token/my-data.json").status_code == 404
+
+
+def test_a_participant_has_their_data_deleted_and_the_next_in_line_moves_up(
+    app, client, make_seminar
+):
+    seminar = make_seminar("small", sessions=1, capacity=1)
+    make_seminar("other", sessions=1)
+    sessions = session_ids(app, seminar.id)
+    token = token_of(register(client, "small", sessions, given_name="Zolzaya", position="Dean"))
+    register(client, "other", session_ids(app, make_seminar_id(app, "other")))
+    register(client, "small", sessions, given_name="Next", email="next@example.org")
+    assert client.get(f"/r/{token}/erase").status_code == 200
+    assert "Zolzaya" in database_text(app)  # asking is not deleting
+
+    done = client.post(f"/r/{token}/erase")
+    assert done.status_code == 200
+    assert client.get(f"/r/{token}").status_code == 404
+    everything = database_text(app)
+    assert "Zolzaya" not in everything and "Dean" not in everything
+    with app.app_context():
+        statuses = dict(
+            db.session.execute(
+                sa.select(Registration.given_name, Registration.status).filter_by(
+                    seminar_id=seminar.id
+                )
+            ).all()
+        )
+        assert statuses == {"": "cancelled", "Next": "confirmed"}
+        # The address stays where the person still is: their other seminar.
+        participant = db.session.scalar(
+            sa.select(Participant).filter_by(email="oyunchimeg@example.org")
+        )
+        assert [r.seminar.slug for r in participant.registrations] == ["other"]

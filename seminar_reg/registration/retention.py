@@ -24,10 +24,17 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from seminar_reg.attendance.models import AttendanceImport, ImportedPerson
+from seminar_reg.attendance.models import Attendance, AttendanceImport, ImportedPerson
+from seminar_reg.certificates.models import Certificate
 from seminar_reg.extensions import db
 from seminar_reg.mail.models import OutboxMessage
-from seminar_reg.registration.models import Participant, Registration, RegistrationGroup
+from seminar_reg.registration import services
+from seminar_reg.registration.models import (
+    Participant,
+    Registration,
+    RegistrationGroup,
+    RegistrationStatus,
+)
 from seminar_reg.seminars.models import Seminar, SeminarSession
 
 #: a domain that can never receive mail (RFC 2606)
@@ -79,16 +86,7 @@ def erase_personal_data(seminar: Seminar, now: datetime) -> Erased:
         )
         people = {registration.participant_id for registration in registrations}
         for registration in registrations:
-            registration.given_name = ""
-            registration.family_name = ""
-            registration.position = ""
-            registration.search_key = ""
-            registration.manage_token_hash = None
-            registration.manage_token_nonce = ""
-            registration.submission_id = None
-            registration.participant = Participant(
-                email=f"erased-{seminar.id}-{registration.id}@{ERASED_DOMAIN}"
-            )
+            _erase_person(registration)
         db.session.flush()
         db.session.execute(
             sa.update(RegistrationGroup)
@@ -111,16 +109,118 @@ def erase_personal_data(seminar: Seminar, now: datetime) -> Erased:
             .values(problems=[], filename="")
         )
         db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.seminar_id == seminar.id))
-        if people:
-            db.session.execute(
-                sa.delete(Participant).where(
-                    Participant.id.in_(people),
-                    ~sa.exists().where(Registration.participant_id == Participant.id),
-                )
-            )
+        _delete_people_without_registrations(people)
         seminar.personal_data_erased_at = now
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return Erased(seminar.slug, len(registrations))
+
+
+def erase_registration(registration: Registration, now: datetime) -> None:
+    """A participant's own request: cancel (the next in line takes the place) and erase the
+    registration's personal data, in one transaction; the figures keep it, anonymous."""
+    try:
+        if registration.status != RegistrationStatus.CANCELLED:
+            services.cancel_uncommitted(registration, by_organiser=False, now=now)
+        person = registration.participant_id
+        _erase_person(registration)
+        db.session.flush()
+        db.session.execute(
+            sa.update(ImportedPerson)
+            .where(ImportedPerson.registration_id == registration.id)
+            .values(name="", email="")
+        )
+        db.session.execute(
+            sa.delete(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
+        )
+        _delete_people_without_registrations({person})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _erase_person(registration: Registration) -> None:
+    registration.given_name = ""
+    registration.family_name = ""
+    registration.position = ""
+    registration.search_key = ""
+    registration.manage_token_hash = None
+    registration.manage_token_nonce = ""
+    registration.submission_id = None
+    # A stand-in of its own: the registration leads to no address, the person's other
+    # registrations stay theirs.
+    registration.participant = Participant(
+        email=f"erased-{registration.seminar_id}-{registration.id}@{ERASED_DOMAIN}"
+    )
+
+
+def _delete_people_without_registrations(people: set[int]) -> None:
+    if people:
+        db.session.execute(
+            sa.delete(Participant).where(
+                Participant.id.in_(people),
+                ~sa.exists().where(Registration.participant_id == Participant.id),
+            )
+        )
+
+
+def personal_data(registration: Registration) -> dict:
+    """Everything stored about the person for this registration, for them to download."""
+
+    def when(instant: datetime | None) -> str | None:
+        return instant.isoformat() if instant else None
+
+    attendance = db.session.execute(
+        sa.select(Attendance).where(Attendance.registration_id == registration.id)
+    ).scalars()
+    certificates = db.session.execute(
+        sa.select(Certificate).where(Certificate.registration_id == registration.id)
+    ).scalars()
+    emails = db.session.execute(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.registration_id == registration.id)
+        .order_by(OutboxMessage.id)
+    ).scalars()
+    institution = registration.institution
+    return {
+        "seminar": {"title": registration.seminar.title, "slug": registration.seminar.slug},
+        "registration": {
+            "given_name": registration.given_name,
+            "family_name": registration.family_name,
+            "email": registration.participant.email,
+            "position": registration.position,
+            "role": registration.role_category.value,
+            "gender": registration.gender.value if registration.gender else None,
+            "country": registration.country,
+            "institution": institution.name if institution else None,
+            "language": registration.language,
+            "timezone": registration.timezone,
+            "status": registration.status.value,
+            "registered_by": registration.registered_by.value,
+            "listed_publicly": registration.listed_publicly,
+            "consented_at": when(registration.consented_at),
+            "registered_at": when(registration.created_at),
+            "cancelled_at": when(registration.cancelled_at),
+        },
+        "sessions": [
+            {"title": choice.session.title, "status": choice.status.value}
+            for choice in registration.choices
+        ],
+        "attendance": [
+            {
+                "session_id": record.session_id,
+                "present": record.present,
+                "minutes": record.minutes,
+                "source": record.source.value,
+            }
+            for record in attendance
+        ],
+        "certificates": [{"code": c.code, "issued_at": when(c.issued_at)} for c in certificates],
+        "emails": [
+            {"to": m.to_address, "subject": m.subject, "written_at": when(m.created_at)}
+            for m in emails
+        ],
+    }

@@ -639,19 +639,24 @@ def cancel(
     if registration.status == RegistrationStatus.CANCELLED:
         return
     try:
-        lock_seminar(registration.seminar_id)
-        registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = now
-        registration.waitlisted_at = None
-        registration.sequence += 1
-        db.session.flush()
-        emails.cancelled(registration, by_organiser=by_organiser)
-        record(registration, EventKind.CANCELLED, now)
-        announce(rebalance(registration.seminar, now), now)
+        cancel_uncommitted(registration, by_organiser=by_organiser, now=now)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+
+
+def cancel_uncommitted(registration: Registration, *, by_organiser: bool, now: datetime) -> None:
+    """``cancel`` in the caller's transaction, which commits it."""
+    lock_seminar(registration.seminar_id)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.waitlisted_at = None
+    registration.sequence += 1
+    db.session.flush()
+    emails.cancelled(registration, by_organiser=by_organiser)
+    record(registration, EventKind.CANCELLED, now)
+    announce(rebalance(registration.seminar, now), now)
 
 
 def promote(registration: Registration, now: datetime | None = None) -> None:

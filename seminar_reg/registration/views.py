@@ -1,5 +1,6 @@
 """The participant's side: registering alone or as a group, and the private manage link."""
 
+import json
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, limiter, utcnow
 from seminar_reg.i18n import locale_name, session_when
 from seminar_reg.institutions.models import Institution
-from seminar_reg.registration import services, tables
+from seminar_reg.registration import retention, services, tables
 from seminar_reg.registration.calendar import registration_calendar
 from seminar_reg.registration.forms import (
     ConfirmForm,
@@ -394,6 +395,42 @@ def cancel(token: str):
         "registration/cancel.html",
         registration=registration,
         seminar=registration.seminar,
+        token=token,
+        form=form,
+    )
+
+
+@bp.get("/r/<token>/my-data.json")
+def my_data(token: str):
+    """Everything stored about the person for this registration (the right of access)."""
+    registration = _registration_or_404(token)
+    body = json.dumps(retention.personal_data(registration), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="{registration.seminar.slug}-my-data.json"'
+            ),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/r/<token>/erase", methods=["GET", "POST"])
+def erase(token: str):
+    """The person has their registration cancelled and their data erased (the right to
+    erasure); the seminar's figures keep the registration, anonymous."""
+    registration = _registration_or_404(token)
+    seminar = registration.seminar
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        retention.erase_registration(registration, utcnow())
+        return render_template("registration/erased.html", seminar=seminar)
+    return render_template(
+        "registration/erase.html",
+        registration=registration,
+        seminar=seminar,
         token=token,
         form=form,
     )

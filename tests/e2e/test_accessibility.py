@@ -77,6 +77,7 @@ def public_paths(app) -> list[str]:
         f"/r/{manage}",
         f"/r/{manage}/details",
         f"/r/{manage}/cancel",
+        f"/r/{manage}/erase",
         f"/p/{report}/",
         f"/p/{report}/attendance",
         "/login",
