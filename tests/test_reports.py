@@ -25,9 +25,10 @@ from seminar_reg.registration import services as registrations
 from seminar_reg.registration.models import Gender, RegisteredBy, RoleCategory
 from seminar_reg.reports import services
 from seminar_reg.reports.exports import country_label
+from seminar_reg.reports.models import ExportRecord
 from seminar_reg.seminars.models import CertificateThreshold, Seminar, SeminarStatus
 from tests.conftest import service_unavailable
-from tests.registration_helpers import outbox
+from tests.registration_helpers import outbox, register, session_ids
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 
@@ -645,3 +646,28 @@ def test_attendance_at_the_thirty_second_session_is_counted(app, make_seminar):
         assert services.attended_sessions(services.list_bits(row), 32) == [
             bool(n) for n in expected
         ]
+
+
+def test_every_export_of_a_list_of_people_is_logged(
+    app, client, auth, make_organiser, make_seminar
+):
+    """Who took personal data out, when, in what file and how many rows; aggregates are not."""
+    organiser = make_organiser("ann@example.org", name="Ann")
+    seminar = make_seminar("logged", sessions=1, organisers=[organiser])
+    register(client, "logged", session_ids(app, seminar.id))
+    auth.login("ann@example.org")
+    assert client.get("/manage/seminars/logged/reports/attendance.csv").status_code == 200
+    assert (
+        client.get("/manage/seminars/logged/reports/attendance.xlsx?country=MN").status_code == 200
+    )
+    assert client.get("/manage/seminars/logged/reports/countries.csv").status_code == 200
+    with app.app_context():
+        logged = (
+            db.session.execute(sa.select(ExportRecord).order_by(ExportRecord.id)).scalars().all()
+        )
+        assert [(r.organiser_id, r.report, r.format, r.country, r.rows) for r in logged] == [
+            (organiser.id, "attendance", "csv", "", 1),
+            (organiser.id, "attendance", "xlsx", "MN", 1),
+        ]
+    page = client.get("/manage/seminars/logged/reports/attendance").text
+    assert "Exports of this list" in page and "Ann" in page and "XLSX" in page

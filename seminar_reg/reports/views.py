@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 import click
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -23,6 +24,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from seminar_reg.accounts.access import sign_in_required
 from seminar_reg.countries import is_country
@@ -32,6 +35,7 @@ from seminar_reg.partners.notifications import partner_scope
 from seminar_reg.partners.services import partner_for_report_token
 from seminar_reg.registration.models import Gender
 from seminar_reg.reports import charts, exports, services
+from seminar_reg.reports.models import ExportRecord
 from seminar_reg.reports.services import Scope
 from seminar_reg.seminars.access import managed_seminar_or_abort
 from seminar_reg.seminars.models import Seminar
@@ -241,7 +245,49 @@ def attendance(viewer: Viewer):
         countries=_country_choices(scope),
         role_label=exports.role_label,
         status_label=exports.status_label,
+        exports_made=_exports_made(viewer),
     )
+
+
+#: reports that list people; every export of one is logged
+PERSONAL = ("attendance",)
+
+
+def _log_export(viewer: Viewer, report: str, file_format: str) -> None:
+    """Who took which list of people out, when, and how many rows it held."""
+    if report not in PERSONAL:
+        return
+    country = _country_filter(announce=False)
+    db.session.add(
+        ExportRecord(
+            seminar_id=viewer.seminar.id,
+            organiser_id=None if viewer.partner is not None else current_user.id,
+            partner_id=viewer.partner.id if viewer.partner is not None else None,
+            report=report,
+            format=file_format,
+            country=country or "",
+            rows=services.attendance_list_count(viewer.scope, country),
+        )
+    )
+    db.session.commit()
+
+
+def _exports_made(viewer: Viewer) -> list[ExportRecord]:
+    """The latest exports of the seminar's lists, for its organisers (partners see none)."""
+    if viewer.partner is not None:
+        return []
+    return list(
+        db.session.execute(
+            sa.select(ExportRecord)
+            .where(ExportRecord.seminar_id == viewer.seminar.id)
+            .options(selectinload(ExportRecord.organiser), selectinload(ExportRecord.partner))
+            .order_by(ExportRecord.at.desc(), ExportRecord.id.desc())
+            .limit(EXPORTS_SHOWN)
+        ).scalars()
+    )
+
+
+EXPORTS_SHOWN = 20
 
 
 def _country_choices(scope: Scope) -> list[tuple[str, str]]:
@@ -373,6 +419,7 @@ def _download(body, mimetype: str, filename: str) -> Response:
 def export_csv(viewer: Viewer, report: str):
     if report not in REPORTS:
         abort(404)
+    _log_export(viewer, report, "csv")
     table = report_table(viewer, report)
     chunks = stream_with_context(csv_rows(table.header, table.rows))
     return _download(chunks, "text/csv; charset=utf-8", export_name(viewer, report, "csv"))
@@ -382,6 +429,7 @@ def export_csv(viewer: Viewer, report: str):
 def export_xlsx(viewer: Viewer, report: str):
     if report not in REPORTS:
         abort(404)
+    _log_export(viewer, report, "xlsx")
     table = report_table(viewer, report)
     return _download(exports.xlsx_file(table), exports.XLSX, export_name(viewer, report, "xlsx"))
 
