@@ -193,3 +193,29 @@ def test_a_participant_has_their_data_deleted_and_the_next_in_line_moves_up(
             sa.select(Participant).filter_by(email="oyunchimeg@example.org")
         )
         assert [r.seminar.slug for r in participant.registrations] == ["other"]
+
+
+def test_an_admin_erases_a_person_across_seminars(app, client, auth, make_seminar, make_organiser):
+    make_organiser("admin@example.org", admin=True)
+    make_organiser("ann@example.org")
+    for slug in ("one", "two"):
+        seminar = make_seminar(slug, sessions=1)
+        register(client, slug, session_ids(app, seminar.id), given_name="Tuya")
+    register(client, "one", session_ids(app, make_seminar_id(app, "one")), email="b@example.org")
+
+    auth.login("ann@example.org")
+    assert client.get("/manage/people/erase").status_code == 403
+    client.post("/logout")
+    auth.login("admin@example.org")
+    shown = client.post("/manage/people/erase", data={"email": "OYUNCHIMEG@example.org"})
+    assert shown.status_code == 200 and shown.text.count("Tuya") == 2
+    assert "Tuya" in database_text(app)  # finding is not erasing
+    erased = client.post(
+        "/manage/people/erase",
+        data={"email": "oyunchimeg@example.org", "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert "erased from 2 registrations" in erased.text
+    everything = database_text(app)
+    assert "Tuya" not in everything and "oyunchimeg@example.org" not in everything
+    assert "b@example.org" in everything  # the other person stays

@@ -62,3 +62,9 @@ class ChangePasswordForm(WebForm):
 
     def validate_password(self, field):
         _check_strength(field.data, self.account_email)
+
+
+class ErasePersonForm(WebForm):
+    email = EmailAddressField(_l("Email"), [InputRequired(message=_l("Enter an email address."))])
+    #: set by the second button, once the registrations found were shown
+    confirm = BooleanField()

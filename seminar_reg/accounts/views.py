@@ -1,18 +1,21 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from seminar_reg.accounts import services
 from seminar_reg.accounts.access import admin_required
 from seminar_reg.accounts.forms import (
     ChangePasswordForm,
+    ErasePersonForm,
     LoginForm,
     NewOrganiserForm,
     OrganiserForm,
 )
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.errors import DomainError
-from seminar_reg.extensions import db, limiter
+from seminar_reg.extensions import db, limiter, utcnow
+from seminar_reg.registration import retention
 from seminar_reg.text import normalise_email
 from seminar_reg.urls import safe_next
 
@@ -70,6 +73,31 @@ def change_password():
 def organisers():
     accounts = db.session.execute(db.select(Organiser).order_by(Organiser.name)).scalars()
     return render_template("accounts/organisers.html", organisers=accounts)
+
+
+@bp.route("/manage/people/erase", methods=["GET", "POST"])
+@admin_required
+def erase_person():
+    """An admin erases a person's data across every seminar (a request that reached the
+    organisers instead of the person's own links): found by address, shown, then erased."""
+    form = ErasePersonForm()
+    found = []
+    if form.validate_on_submit():
+        if form.confirm.data:
+            count = retention.erase_person(form.email.data, utcnow())
+            flash(
+                ngettext(
+                    "The person's data is erased from %(num)d registration.",
+                    "The person's data is erased from %(num)d registrations.",
+                    count,
+                ),
+                "success",
+            )
+            return redirect(url_for(".erase_person"))
+        found = retention.registrations_of(form.email.data)
+        if not found:
+            flash(_("Nobody is registered with this address."), "info")
+    return render_template("accounts/erase_person.html", form=form, found=found)
 
 
 @bp.route("/manage/organisers/new", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ from seminar_reg.registration.models import (
     RegistrationStatus,
 )
 from seminar_reg.seminars.models import Seminar, SeminarSession
+from seminar_reg.text import normalise_email
 
 #: a domain that can never receive mail (RFC 2606)
 ERASED_DOMAIN = "invalid"
@@ -224,3 +225,24 @@ def personal_data(registration: Registration) -> dict:
             for m in emails
         ],
     }
+
+
+def registrations_of(email: str) -> list[Registration]:
+    """Every registration of the person with this address, in any seminar."""
+    return list(
+        db.session.execute(
+            sa.select(Registration)
+            .join(Participant)
+            .where(Participant.email == normalise_email(email))
+            .options(selectinload(Registration.seminar))
+            .order_by(Registration.id)
+        ).scalars()
+    )
+
+
+def erase_person(email: str, now: datetime) -> int:
+    """An organiser's erasure of a person everywhere: each registration as if they asked."""
+    registrations = registrations_of(email)
+    for registration in registrations:
+        erase_registration(registration, now)
+    return len(registrations)
