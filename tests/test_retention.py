@@ -163,9 +163,10 @@ def test_a_participant_downloads_everything_stored_about_them(app, client, make_
 
 
 def test_a_participant_has_their_data_deleted_and_the_next_in_line_moves_up(
-    app, client, make_seminar
+    app, client, make_seminar, make_partner
 ):
     seminar = make_seminar("small", sessions=1, capacity=1)
+    make_partner(seminar.id)  # told of each registration, by name
     make_seminar("other", sessions=1)
     sessions = session_ids(app, seminar.id)
     token = token_of(register(client, "small", sessions, given_name="Zolzaya", position="Dean"))

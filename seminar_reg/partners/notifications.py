@@ -69,8 +69,16 @@ def partner_scope(partner: Partner) -> Scope:
 
 
 def _send(
-    partner: Partner, kind: str, subject, template: str, context: dict, attachments=()
+    partner: Partner,
+    kind: str,
+    subject,
+    template: str,
+    context: dict,
+    attachments=(),
+    registration_id: int | None = None,
 ) -> None:
+    """Queue the email to each of the partner's contacts; ``registration_id`` names the person
+    it is about, so that erasing their data erases it too."""
     seminar = partner.seminar
     for address in partner.contact_emails:
         queue_email(
@@ -86,6 +94,7 @@ def _send(
                 **context,
             },
             seminar_id=seminar.id,
+            registration_id=registration_id,
             reply_to=seminar.contact_email,
             attachments=tuple(attachments),
         )
@@ -106,6 +115,7 @@ def registration_event(registration: Registration, kind: EventKind) -> None:
             lambda name=name: _("%(name)s: %(title)s", name=name, title=seminar.title),
             "partner_registration",
             {"registration": registration, "event": kind, "sessions": registration.chosen_sessions},
+            registration_id=registration.id,
         )
 
 

@@ -182,7 +182,10 @@ def personal_data(registration: Registration) -> dict:
     ).scalars()
     emails = db.session.execute(
         sa.select(OutboxMessage)
-        .where(OutboxMessage.registration_id == registration.id)
+        .where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.to_address == registration.participant.email,  # not the partners'
+        )
         .order_by(OutboxMessage.id)
     ).scalars()
     institution = registration.institution
