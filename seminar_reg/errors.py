@@ -1,5 +1,8 @@
 """Domain errors raised by services, and the error pages of the product."""
 
+import logging
+
+import sqlalchemy as sa
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -53,7 +56,21 @@ def handle_server_error(error: InternalServerError) -> tuple[str, int]:
     return _render(500)
 
 
+def handle_database_unavailable(error: sa.exc.DBAPIError) -> tuple[str, int]:
+    """The database went away during the request (restarted, failed over, the connection cut):
+    the transaction is undone, so nothing is half-stored; the pool checks each connection
+    before lending it (pool_pre_ping), so the next request gets a working one."""
+    if not error.connection_invalidated and not isinstance(error, sa.exc.OperationalError):
+        raise error
+    logging.getLogger(__name__).warning("database unavailable: %s", error.orig)
+    db.session.rollback()
+    return _render(
+        503, _("The database did not answer. Nothing was saved; please try again in a minute.")
+    )
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(sa.exc.DBAPIError, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)
