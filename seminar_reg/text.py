@@ -31,7 +31,9 @@ def clean_paragraphs(value: str | None) -> str:
 
 def fold(value: str) -> str:
     """Case-, accent-, punctuation- and space-insensitive form, for matching names."""
-    decomposed = unicodedata.normalize("NFKD", value)
+    # Case first: casefolding turns some marks into letters (the Greek iota subscript into ι),
+    # which must happen before the marks are dropped, or "ᾳ" and "ΑΙ" would differ.
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
     without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = re.sub(r"[\W_]+", " ", without_marks.casefold())
     return _SPACES.sub(" ", words).strip()
@@ -49,7 +51,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def normalise_email(value: str | None) -> str:
     """The form an email address is keyed by: trimmed, NFC, case-insensitive."""
-    return unicodedata.normalize("NFC", value or "").strip().lower()
+    # NFC last: lower-casing can undo it (Ϊ́ lower-cases to ϊ + U+0301, whose NFC is ΐ).
+    return unicodedata.normalize("NFC", (value or "").strip().lower())
 
 
 # Mongolian Cyrillic as Mongolian passports spell it (Мөнх → Munkh, Сүхбаатар → Sukhbaatar,

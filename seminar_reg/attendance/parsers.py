@@ -622,11 +622,12 @@ def _row(entry: _Entry, order: str) -> ReportRow:
     joined = _optional_time(entry.joined, "join time", order)
     left = _optional_time(entry.left, "leave time", order)
     if joined and left and left < joined:
-        if left.date() != TIME_ONLY_DATE:
+        # Times of day only (both of them): a leave earlier than the join is after midnight.
+        if left.date() != TIME_ONLY_DATE or joined.date() != TIME_ONLY_DATE:
             raise ValueError(
                 f"the leave time '{entry.left}' is before the join time '{entry.joined}'"
             )
-        left += timedelta(days=1)  # times of day only: they left after midnight
+        left += timedelta(days=1)
     try:
         duration = parse_duration(entry.duration)
     except ValueError:
