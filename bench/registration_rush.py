@@ -170,20 +170,28 @@ class Job:
     require_csrf: bool = True
 
 
+async def _get(client: httpx.AsyncClient, job: Job, tally: Tally) -> httpx.Response | None:
+    """The job's page, or None with the error counted."""
+    try:
+        page = await client.get(job.path)
+    except httpx.HTTPError as error:
+        tally.error(f"GET {type(error).__name__}", str(error))
+        await asyncio.sleep(0.1)
+        return None
+    if page.status_code != 200:
+        tally.error(f"GET {page.status_code}", page.text)
+        return None
+    return page
+
+
 async def _rush_user(client: httpx.AsyncClient, job: Job, user: int, tally: Tally) -> None:
     for number in itertools.count():
         if time.monotonic() >= job.window.end:
             return
         began = time.monotonic()
-        try:
-            page = await client.get(job.path)
-        except httpx.HTTPError as error:
-            tally.error(f"GET {type(error).__name__}", str(error))
-            await asyncio.sleep(0.1)
-            continue
+        page = await _get(client, job, tally)
         got = time.monotonic()
-        if page.status_code != 200:
-            tally.error(f"GET {page.status_code}", page.text)
+        if page is None:
             continue
         csrf_token = _hidden("csrf_token", page.text)
         if job.require_csrf and not csrf_token:
@@ -222,16 +230,9 @@ async def _rush_user(client: httpx.AsyncClient, job: Job, user: int, tally: Tall
 async def _page_user(client: httpx.AsyncClient, job: Job, _user: int, tally: Tally) -> None:
     while time.monotonic() < job.window.end:
         began = time.monotonic()
-        try:
-            page = await client.get(job.path)
-        except httpx.HTTPError as error:
-            tally.error(f"GET {type(error).__name__}", str(error))
-            await asyncio.sleep(0.1)
-            continue
+        page = await _get(client, job, tally)
         done = time.monotonic()
-        if page.status_code != 200:
-            tally.error(f"GET {page.status_code}", page.text)
-        elif job.window.counts(done):
+        if page is not None and job.window.counts(done):
             tally.measured += 1
             tally.get_seconds.append(done - began)
 
