@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     _check_config(app)
+    _derive_settings(app)
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
@@ -47,6 +48,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     return app
+
+
+def _derive_settings(app: Flask) -> None:
+    """Settings left unset that follow from others, so that a deployment is safe by default.
+
+    - Cookies are sent over HTTPS only when the site is reached over HTTPS (PUBLIC_URL).
+    - Rate limits count in Redis when Celery has a Redis broker: several processes (gunicorn
+      workers, web nodes) then share one count instead of each allowing the limit.
+    """
+    secure = app.config["PUBLIC_URL"].startswith("https://")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(name) is None:
+            app.config[name] = secure
+    if app.config.get("RATELIMIT_STORAGE_URI") is None:
+        broker = app.config["CELERY_BROKER_URL"]
+        redis = broker.startswith(("redis://", "rediss://"))
+        app.config["RATELIMIT_STORAGE_URI"] = broker if redis else "memory://"
 
 
 def _check_config(app: Flask) -> None:

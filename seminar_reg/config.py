@@ -24,9 +24,13 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: None: HTTPS-only exactly when PUBLIC_URL is https://
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_SECURE: bool | None = None
 
-    # Flask-Limiter: memory in the embedded default, ``redis://...`` when several processes serve.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Flask-Limiter: where the counts are kept. None: Celery's broker when it is Redis (several
+    # processes serve then, and must share one count), else memory (the embedded default).
+    RATELIMIT_STORAGE_URI: str | None = None
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 

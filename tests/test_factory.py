@@ -96,3 +96,31 @@ def test_celery_is_set_up_only_with_a_broker(instance):
     assert "celery" not in create_app({"SECRET_KEY": "x"}).extensions
     app = create_app({"SECRET_KEY": "x", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"})
     assert app.extensions["celery"].conf.task_default_queue == "seminar_reg"
+
+
+@pytest.mark.parametrize(
+    ("settings", "secure", "limits"),
+    [
+        ({}, False, "memory://"),
+        ({"PUBLIC_URL": "https://seminars.example.org"}, True, "memory://"),
+        ({"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}, False, "redis://127.0.0.1:6379/0"),
+        (
+            {"PUBLIC_URL": "https://s.example.org", "SESSION_COOKIE_SECURE": False},
+            False,
+            "memory://",
+        ),
+        (
+            {"RATELIMIT_STORAGE_URI": "memory://", "CELERY_BROKER_URL": "redis://r:6379/0"},
+            False,
+            "memory://",
+        ),
+    ],
+)
+def test_cookies_and_rate_limits_follow_the_deployment(settings, secure, limits):
+    """HTTPS cookies where the site is HTTPS; shared rate-limit counts where processes are many;
+    whatever is set explicitly wins."""
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})
+    assert app.config["SESSION_COOKIE_SECURE"] is secure
+    https = settings.get("PUBLIC_URL", "").startswith("https://")
+    assert app.config["REMEMBER_COOKIE_SECURE"] is https
+    assert app.config["RATELIMIT_STORAGE_URI"] == limits
