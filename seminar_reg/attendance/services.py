@@ -186,25 +186,45 @@ def import_report(
     tz = ZoneInfo(timezone or seminar.timezone)
     report = read_report(data, date_order)
     digest = hashlib.sha256(data).hexdigest()
-    latest = _latest_import(session)
-    if latest is not None and (latest.sha256, latest.timezone, latest.date_order) == (
-        digest,
-        tz.key,
-        report.date_order,
-    ):
-        return ImportResult(latest, changed=False)
-    session_day = session.starts_at.astimezone(tz).date()
-    people = people_of(report, tz, session_day)
-    report_day = _report_day(report, people, tz)
-    if report_day and abs((report_day - session_day).days) > 0 and not confirm_date:
-        raise ReportDateDiffers(report_day, session_day)
     try:
+        # One import of a session at a time: the same file sent twice at once is then seen as
+        # imported by the second, instead of both writing the same attendance.
+        _lock_session(session.id)
+        latest = _latest_import(session)
+        if latest is not None and (latest.sha256, latest.timezone, latest.date_order) == (
+            digest,
+            tz.key,
+            report.date_order,
+        ):
+            db.session.rollback()
+            return ImportResult(latest, changed=False)
+        session_day = session.starts_at.astimezone(tz).date()
+        people = people_of(report, tz, session_day)
+        report_day = _report_day(report, people, tz)
+        if report_day and abs((report_day - session_day).days) > 0 and not confirm_date:
+            raise ReportDateDiffers(report_day, session_day)
         record = _apply(session, report, people, tz, digest, filename, organiser_id, now)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return ImportResult(record)
+
+
+def _lock_session(session_id: int) -> None:
+    """Serialise imports of one session until the transaction ends."""
+    if db.engine.dialect.name == "sqlite":
+        # No row locks: the first write of a transaction takes the database's lock.
+        db.session.execute(
+            sa.update(SeminarSession)
+            .where(SeminarSession.id == session_id)
+            .values(id=SeminarSession.id)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(
+            sa.select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update()
+        )
 
 
 def _latest_import(session: SeminarSession) -> AttendanceImport | None:

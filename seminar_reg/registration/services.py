@@ -423,7 +423,6 @@ def register(
     or institution in the other order (PostgreSQL reports a deadlock, and undoes one of the two)
     is simply made again.
     """
-    now = now or utcnow()
     attempts_left = _ATTEMPTS
     while True:
         attempts_left -= 1
@@ -443,12 +442,12 @@ def _register_once(
     request: RegistrationRequest,
     *,
     by: RegisteredBy,
-    now: datetime,
+    now: datetime | None,
     send_email: bool,
 ) -> Registered:
     try:
         if by == RegisteredBy.SELF:
-            check_open(seminar, now)
+            check_open(seminar, now or utcnow())
         if db.engine.dialect.name == "sqlite":
             # One writer at a time anyway, and the lock's write must come first: pysqlite opens
             # no transaction for a SAVEPOINT, whose release would then commit the person alone.
@@ -457,6 +456,8 @@ def _register_once(
         else:
             who = _who(request)
             lock_seminar(seminar.id)
+        # Taken under the lock: arrival order (the waiting list's) is the order of the lock.
+        now = now or utcnow()
         earlier = _earlier_submission(request.submission_id)
         if earlier is not None:
             db.session.rollback()
@@ -503,10 +504,10 @@ def register_group(
     now: datetime | None = None,
 ) -> RegistrationGroup:
     """Register colleagues of one institution at once: all of them, or none."""
-    now = now or utcnow()
     try:
-        check_open(seminar, now)
+        check_open(seminar, now or utcnow())
         lock_seminar(seminar.id)
+        now = now or utcnow()  # under the lock: the group's place in the order of arrival
         if submission_id:
             earlier = db.session.execute(
                 sa.select(RegistrationGroup).where(RegistrationGroup.submission_id == submission_id)
