@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 
 from babel import support
+from flask import request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
@@ -14,7 +15,7 @@ from markupsafe import Markup, escape
 from wtforms import Field, Form, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import enum_choices, enum_coerce
 from wtforms.i18n import messages_path
-from wtforms.validators import Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 from wtforms.widgets import Select, html_params
 
 from seminar_reg.countries import country_choices, is_country
@@ -84,11 +85,17 @@ _FORM_MESSAGES = _FormMessages()
 
 
 class WebForm(FlaskForm):
-    """Every form of a page: CSRF-protected, its messages in the reader's language."""
+    """Every form of a page: CSRF-protected, its messages in the reader's language, read from
+    the page's form fields only (Flask-WTF would also read a JSON body, of any shape)."""
 
     class Meta:
         def get_translations(self, form) -> _FormMessages:
             return _FORM_MESSAGES
+
+        def wrap_formdata(self, form, formdata):
+            if request.is_json:
+                return None  # the form then reports its fields as missing
+            return super().wrap_formdata(form, formdata)
 
 
 class SubForm(Form):
@@ -113,7 +120,12 @@ class LineField(StringField):
     """One line of text: stored trimmed and in Unicode NFC, control characters refused."""
 
     def __init__(self, label=None, validators=None, max_length: int = 300, **kwargs):
-        validators = [*(validators or []), Length(max=max_length), no_forbidden_characters]
+        # Required means required once trimmed: "   " or non-breaking spaces are no name.
+        validators = [
+            DataRequired(message=v.message) if isinstance(v, InputRequired) else v
+            for v in validators or []
+        ]
+        validators += [Length(max=max_length), no_forbidden_characters]
         kwargs.setdefault("filters", []).append(clean_line)
         kwargs.setdefault("render_kw", {}).setdefault("maxlength", max_length)
         super().__init__(label, validators, **kwargs)
@@ -128,6 +140,12 @@ class ParagraphsField(TextAreaField):
         super().__init__(label, validators, **kwargs)
 
 
+def _local_part_fits(form: Form, field: Field) -> None:
+    """RFC 5321: at most 64 characters before the @ (the Email validator lets more through)."""
+    if field.data and len(field.data.rpartition("@")[0]) > 64:
+        raise ValidationError(_l("Enter a valid email address, like name@example.org."))
+
+
 class EmailAddressField(StringField):
     """An email address, stored trimmed and lower-cased."""
 
@@ -136,6 +154,7 @@ class EmailAddressField(StringField):
             *(validators or []),
             Length(max=254),
             Email(message=_l("Enter a valid email address, like name@example.org.")),
+            _local_part_fits,
         ]
         kwargs.setdefault("filters", []).append(normalise_email)
         kwargs.setdefault("render_kw", {}).update(

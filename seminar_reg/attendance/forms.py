@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from seminar_reg.forms import EmailAddressField, WebForm
+from seminar_reg.forms import EmailAddressField, WebForm, no_forbidden_characters
 from seminar_reg.registration.forms import PlaceFields
 from seminar_reg.timezones import timezone_names
 
@@ -33,7 +33,11 @@ class AddParticipantForm(WebForm, PlaceFields):
 class CheckInForm(WebForm):
     code = StringField(
         _l("Check-in code"),
-        [InputRequired(message=_l("Enter the code the moderator shows.")), Length(max=20)],
+        [
+            InputRequired(message=_l("Enter the code the moderator shows.")),
+            Length(max=20),
+            no_forbidden_characters,
+        ],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 

@@ -33,6 +33,8 @@ from seminar_reg.institutions.services import find_match
 from seminar_reg.registration.labels import GENDER_LABELS, ROLE_LABELS
 from seminar_reg.registration.models import Gender, RoleCategory
 from seminar_reg.registration.services import InstitutionChoice, PersonDetails
+from seminar_reg.registration.tokens import submission_id_or_none
+from seminar_reg.text import fold
 from seminar_reg.timezones import is_timezone, timezone_names
 
 
@@ -135,6 +137,11 @@ class PlaceFields:
         description=_l("Needed only for an institution that is not in the list."),
     )
 
+    def validate_institution_name(self, field):
+        # A name made only of marks, symbols or spaces matches no institution and names none.
+        if field.data and not fold(field.data):
+            raise ValidationError(_l("Enter your institution."))
+
     def validate_institution_type(self, field):
         country, name = self.country.data, self.institution_name.data
         if field.data is None and country and name and find_match(country, name) is None:
@@ -182,7 +189,7 @@ def _person(fields, email: str, language: str = "en", timezone: str = "UTC") -> 
 
 
 class RegistrationForm(WebForm, PersonFields, PlaceFields, PreferenceFields, SessionChoiceFields):
-    submission_id = HiddenField()
+    submission_id = HiddenField(filters=[submission_id_or_none])
     email = _email_field()
     consent = BooleanField(
         _l("I agree that my data is processed for this seminar as described above."),
@@ -257,7 +264,7 @@ class GroupRow(PersonFields):
 
 
 class GroupForm(WebForm, PlaceFields, SessionChoiceFields):
-    submission_id = HiddenField()
+    submission_id = HiddenField(filters=[submission_id_or_none])
     focal_point_name = LineField(
         _l("Your name"), [InputRequired(message=_l("Enter your name."))], max_length=200
     )

@@ -93,7 +93,7 @@ def _filtered(seminar: Seminar, args: MultiDict):
         value = args.get(name, "")
         if not value:
             continue
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit() and len(value) <= 9):
             ignored.append(_("%(name)s “%(value)s”", name=name, value=value))
             continue
         if column is not None:

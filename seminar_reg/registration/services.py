@@ -279,7 +279,8 @@ PERSON_FIELDS = (
 def _set_person(registration: Registration, person: PersonDetails) -> None:
     for name in PERSON_FIELDS:
         setattr(registration, name, getattr(person, name))
-    registration.search_key = fold(f"{person.given_name} {person.family_name}")
+    # Folding can lengthen a name (ﬃ is three letters): the key keeps what its column holds.
+    registration.search_key = fold(f"{person.given_name} {person.family_name}")[:200]
 
 
 def resolve_institution(country: str, choice: InstitutionChoice) -> Institution:

@@ -1,6 +1,7 @@
 """Private manage links, made as ``seminar_reg.tokens`` says: a reminder or a promotion email
 can carry the link without it being stored, and a new nonce revokes it."""
 
+import re
 import secrets
 
 from seminar_reg.extensions import db
@@ -28,6 +29,14 @@ def registration_for_token(token: str) -> Registration | None:
     return db.session.execute(
         db.select(Registration).where(Registration.manage_token_hash == token_hash(token))
     ).scalar_one_or_none()
+
+
+_SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def submission_id_or_none(value: str | None) -> str | None:
+    """A submission id as we make them, else None: a forged one only loses its idempotence."""
+    return value if value and _SUBMISSION_ID.fullmatch(value) else None
 
 
 def new_submission_id() -> str:

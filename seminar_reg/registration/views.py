@@ -39,7 +39,11 @@ from seminar_reg.registration.forms import (
     session_choices,
 )
 from seminar_reg.registration.models import Registration, RegistrationStatus
-from seminar_reg.registration.tokens import new_submission_id, registration_for_token
+from seminar_reg.registration.tokens import (
+    new_submission_id,
+    registration_for_token,
+    submission_id_or_none,
+)
 from seminar_reg.seminars.models import Seminar, SeminarSession
 from seminar_reg.seminars.services import PUBLIC_STATUSES
 from seminar_reg.text import fold
@@ -152,7 +156,9 @@ def register_group(slug: str):
     except DomainError as error:
         return _closed_page(seminar, error.message)
     limit = current_app.config["GROUP_SIZE_LIMIT"]
-    earlier = services.group_by_submission(seminar.id, request.form.get("submission_id", ""))
+    earlier = services.group_by_submission(
+        seminar.id, submission_id_or_none(request.form.get("submission_id")) or ""
+    )
     if earlier is not None:  # the same form sent twice
         return redirect(url_for(".group_done", slug=slug, submission_id=earlier.submission_id))
     unreadable = False
