@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from seminar_reg.extensions import db
+from seminar_reg.partners.models import PartnerRole
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus
 
 
@@ -129,3 +130,13 @@ def test_pages_carry_no_inline_script_and_no_external_assets(client, make_semina
         assert "<script>" not in page
         assets = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', page)
         assert assets and all(asset.startswith("/static/") for asset in assets), assets
+
+
+def test_the_privacy_notice_names_who_sees_the_data(client, make_seminar, make_partner):
+    seminar = make_seminar("leaders")
+    make_partner(seminar.id, "UNESCO-UNEVOC")
+    giz = "Deutsche Gesellschaft für Internationale Zusammenarbeit"
+    make_partner(seminar.id, giz, role=PartnerRole.FUNDER)
+    page = client.get("/seminars/leaders/register").text
+    assert "It is seen by the organisers: UNESCO-UNEVOC." in page
+    assert f"{giz}." in page
