@@ -33,6 +33,7 @@ from seminar_reg.attendance.parsers import (
 )
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, utcnow
+from seminar_reg.locks import lock_row
 from seminar_reg.registration import services as registrations
 from seminar_reg.registration.models import (
     ChoiceStatus,
@@ -213,18 +214,7 @@ def import_report(
 
 def _lock_session(session_id: int) -> None:
     """Serialise imports of one session until the transaction ends."""
-    if db.engine.dialect.name == "sqlite":
-        # No row locks: the first write of a transaction takes the database's lock.
-        db.session.execute(
-            sa.update(SeminarSession)
-            .where(SeminarSession.id == session_id)
-            .values(id=SeminarSession.id)
-            .execution_options(synchronize_session=False)
-        )
-    else:
-        db.session.execute(
-            sa.select(SeminarSession.id).where(SeminarSession.id == session_id).with_for_update()
-        )
+    lock_row(SeminarSession, session_id)
 
 
 def _latest_import(session: SeminarSession) -> AttendanceImport | None:

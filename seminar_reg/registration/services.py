@@ -16,6 +16,7 @@ from seminar_reg.errors import DomainError
 from seminar_reg.extensions import add_once, db, utcnow
 from seminar_reg.institutions.models import Institution, InstitutionType
 from seminar_reg.institutions.services import find_match
+from seminar_reg.locks import lock_row
 from seminar_reg.partners import notifications as partners
 from seminar_reg.registration import emails
 from seminar_reg.registration.models import (
@@ -102,16 +103,7 @@ class Rebalanced:
 
 def lock_seminar(seminar_id: int) -> None:
     """Serialise every change of a seminar's places until the transaction ends."""
-    if db.engine.dialect.name == "sqlite":
-        # SQLite has no row locks; the first write of a transaction takes the database's lock.
-        db.session.execute(
-            sa.update(Seminar)
-            .where(Seminar.id == seminar_id)
-            .values(id=Seminar.id)
-            .execution_options(synchronize_session=False)
-        )
-    else:
-        db.session.execute(sa.select(Seminar.id).where(Seminar.id == seminar_id).with_for_update())
+    lock_row(Seminar, seminar_id)
 
 
 def confirmed_count(seminar_id: int) -> int:
