@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bench.databases import both
+from bench.databases import archived_seminar, both
 from seminar_reg import create_app
 from seminar_reg.attendance.services import import_report
 from seminar_reg.extensions import db
@@ -29,7 +29,7 @@ from seminar_reg.registration.models import (
     RegistrationStatus,
     SessionChoice,
 )
-from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus
+from seminar_reg.seminars.models import SeminarSession
 from seminar_reg.text import fold, transliterate
 
 GIVEN = ["Батбаяр", "Оюунчимэг", "Сарангэрэл", "Төмөрбаатар", "Anna", "José", "Wei", "Sokha"]
@@ -41,17 +41,8 @@ ZOOM_TIME = "%m/%d/%Y %I:%M:%S %p"
 
 def build(registrations: int) -> tuple[int, list[tuple[str, str]]]:
     """A seminar, one session, and the registrations; (session id, [(name, email)])."""
-    seminar = Seminar(
-        slug="bench",
-        title="Bench",
-        timezone="UTC",
-        status=SeminarStatus.ARCHIVED,
-        registration_opens_at=START - timedelta(days=30),
-        registration_closes_at=START,
-        contact_email="bench@example.org",
-    )
-    session = SeminarSession(position=1, title="Session", starts_at=START, ends_at=END)
-    seminar.sessions.append(session)
+    seminar = archived_seminar(START, [(START, END)])
+    session = seminar.sessions[0]
     institution = Institution(
         name="Bench College",
         country="MN",

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 import pycountry
 import sqlalchemy as sa
 
-from bench.databases import both
+from bench.databases import archived_seminar, both
 from seminar_reg import create_app
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.attendance.models import Attendance, AttendanceSource
@@ -47,7 +47,7 @@ from seminar_reg.registration.models import (
 )
 from seminar_reg.reports import services
 from seminar_reg.reports.exports import country_label
-from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus
+from seminar_reg.seminars.models import Seminar
 
 START = datetime(2023, 4, 18, 6, 0, tzinfo=UTC)
 SESSIONS = 10
@@ -67,25 +67,8 @@ def _insert(model, rows) -> None:
 def build(registrations: int) -> tuple[str, int]:
     """The seminar, its registrations, places and attendance; (slug, organiser id)."""
     rng = random.Random(6)
-    seminar = Seminar(
-        slug="bench",
-        title="Bench",
-        timezone="UTC",
-        status=SeminarStatus.ARCHIVED,
-        registration_opens_at=START - timedelta(days=30),
-        registration_closes_at=START,
-        contact_email="bench@example.org",
-    )
-    for number in range(1, SESSIONS + 1):
-        begins = START + timedelta(days=number)
-        seminar.sessions.append(
-            SeminarSession(
-                position=number,
-                title=f"Session {number}",
-                starts_at=begins,
-                ends_at=begins + timedelta(hours=2),
-            )
-        )
+    days = [START + timedelta(days=number) for number in range(1, SESSIONS + 1)]
+    seminar = archived_seminar(START, [(day, day + timedelta(hours=2)) for day in days])
     organiser = Organiser(email="bench@example.org", name="Bench", seminars=[seminar])
     organiser.set_password("bench-password")
     db.session.add_all([seminar, organiser])

@@ -71,10 +71,6 @@ DENY = "deny"  # 403 or 404
 NOT_FOUND = "404"
 FORBIDDEN = "403"
 
-#: Cells where the app is known to do the wrong thing: {(rule, role): reason}, left out of the
-#: matrix until fixed (a known bug gets a test of its own). None today.
-KNOWN_BUGS: dict[tuple[str, str], str] = {}
-
 
 @dataclass
 class World:
@@ -345,8 +341,6 @@ def test_access_matrix(app, world):
     checked = 0
     for rule, method in routes(app):
         for role in ROLES:
-            if (rule, role) in KNOWN_BUGS:
-                continue
             wrong = check(app, world, rule, method, role)
             checked += 1
             if wrong is not None:

@@ -295,52 +295,19 @@ def check_registration(app, client, org, sessions, field, label, value, number) 
 
 # --- the big matrix: every corpus value in every field (SQLite) --------------------------------
 
-#: (field, label) -> a bug found by this test, now fixed; each keeps a test of its own
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    **{
-        ("given_name", label): f"BUG: given_name={value!r} passes InputRequired (raw data is "
-        "non-empty), is trimmed to '' and a registration with an empty given name is stored (302)"
-        for label, value in [
-            ("spaces", "   "),
-            ("nbsp-only", "\u00a0\u00a0"),
-            ("tab-newline", "\t\n"),
-        ]
-    },
-    **{
-        ("institution_name", label): f"BUG: institution_name={value!r} passes InputRequired, is "
-        "trimmed to '' and an institution with an empty name is created and linked (302)"
-        for label, value in [
-            ("spaces", "   "),
-            ("nbsp-only", "\u00a0\u00a0"),
-            ("tab-newline", "\t\n"),
-        ]
-    },
-}
-
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("field", FIELDS)
 def test_every_troublemaker_in_every_registration_field(app, client, org, sessions, field):
     problems = []
     for number, (label, value) in enumerate(CORPUS):
-        if (field, label) in KNOWN_BUGS or (field, label) in FOLDS_TO_NOTHING:
+        if (field, label) in FOLDS_TO_NOTHING:
             continue
         problems += check_registration(app, client, org, sessions, field, label, value, number)
     listing = org.get(f"/manage/seminars/{SLUG}/registrations/")
     assert listing.status_code == 200
     problems += [f"raw {m!r} in the organiser list" for m in raw_markers(listing.text)]
     assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.parametrize(
-    ("field", "label"),
-    [pytest.param(*key) for key, reason in KNOWN_BUGS.items()]
-    or [pytest.param("given_name", "none", marks=pytest.mark.skip(reason="no known bug"))],
-)
-def test_known_bad_cases_of_the_matrix(app, client, org, sessions, field, label):
-    value = dict(CORPUS)[label]
-    assert check_registration(app, client, org, sessions, field, label, value, 0) == []
 
 
 #: institution names that fold to "" (no letters or digits); the test below shows what happens
@@ -516,7 +483,7 @@ CHOICE_FIELDS = ["country", "timezone", "language", "role_category", "gender"]
 def test_details_change_with_troublemakers(app, client, org, token, fields):
     problems = []
     for field, label in [(f, label) for f in fields for label in DETAILS_CASES]:
-        if (field, label) in DETAILS_BUGS:
+        if (field, label) in BLANK_DETAILS:
             continue
         value = dict(CORPUS)[label]
         data = registration_form([], **{field: value})
@@ -554,19 +521,12 @@ def test_details_change_with_troublemakers(app, client, org, token, fields):
     assert not problems, "\n".join(problems)
 
 
-DETAILS_BUGS = {
-    ("given_name", "spaces"): "BUG: POST /r/<token>/details given_name='   ' is saved (302) as an "
-    "empty given name; it should say 'Enter a given name.'",
-    ("institution_name", "spaces"): "BUG: POST /r/<token>/details institution_name='   ' is saved "
-    "(302): a new institution with an empty name is created and linked",
-}
+#: blank once trimmed: refused, on both databases (they were once saved empty)
+BLANK_DETAILS = [("given_name", "spaces"), ("institution_name", "spaces")]
 
 
-@pytest.mark.parametrize(
-    ("field", "label"),
-    [pytest.param(*key) for key, reason in DETAILS_BUGS.items()],
-)
-def test_known_bad_details_changes(app, client, token, field, label):
+@pytest.mark.parametrize(("field", "label"), BLANK_DETAILS)
+def test_blank_details_are_refused(app, client, token, field, label):
     data = registration_form([], **{field: dict(CORPUS)[label]})
     del data["sessions"], data["email"], data["consent"]
     client.post(f"/r/{token}/details", data=data)

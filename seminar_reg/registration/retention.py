@@ -19,7 +19,7 @@ the name was erased). Reports before and after give the same figures.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -55,25 +55,29 @@ def _months_later(instant: datetime, months: int) -> datetime:
     return instant.replace(year=year, month=month, day=day)
 
 
-def erase_due(seminar: Seminar, now: datetime) -> bool:
-    """Whether the seminar's retention period is over and its personal data still there."""
-    ends_at = seminar.ends_at
-    return (
-        seminar.personal_data_erased_at is None
-        and ends_at is not None
-        and _months_later(ends_at, seminar.retention_months) <= now
-    )
+#: no seminar keeps its data for less than a month: older seminars only are looked at
+_SHORTEST_PERIOD = timedelta(days=28)
 
 
 def erase_expired(now: datetime) -> list[Erased]:
-    """Erase the personal data of every seminar whose retention period is over."""
-    seminars = db.session.execute(
-        sa.select(Seminar)
+    """Erase the personal data of every seminar whose retention period is over.
+
+    Run every minute by the scheduler: SQL picks the seminars not yet erased whose last session
+    ended a month ago at least; only those are checked against their own period.
+    """
+    last_end = sa.func.max(SeminarSession.ends_at)
+    candidates = db.session.execute(
+        sa.select(Seminar, last_end)
+        .join(SeminarSession)
         .where(Seminar.personal_data_erased_at.is_(None))
-        .where(sa.exists().where(SeminarSession.seminar_id == Seminar.id))
-        .options(selectinload(Seminar.sessions))
-    ).scalars()
-    due = [seminar for seminar in seminars if erase_due(seminar, now)]
+        .group_by(Seminar.id)
+        .having(last_end <= now - _SHORTEST_PERIOD)
+    ).all()
+    due = [
+        seminar
+        for seminar, ended in candidates
+        if _months_later(ended, seminar.retention_months) <= now
+    ]
     return [erase_personal_data(seminar, now) for seminar in due]
 
 
