@@ -94,7 +94,7 @@ def _check_sender(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from seminar_reg import i18n, security
+    from seminar_reg import i18n, page_cache, security
     from seminar_reg.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from seminar_reg.mail import delivery
 
@@ -104,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     mail.init_app(app)
     delivery.init_app(app)
+    page_cache.init_app(app)
     if app.config["CELERY_BROKER_URL"]:
         from seminar_reg.celery_app import init_celery
 

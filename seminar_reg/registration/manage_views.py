@@ -41,7 +41,7 @@ PAGE_SIZE = 50
 
 
 def _with_sessions(form, seminar: Seminar):
-    taken = services.session_places_taken(s.id for s in seminar.sessions)
+    taken = services.limited_places_taken(seminar.sessions)
     form.set_sessions(session_choices(seminar, taken, _session_label(seminar)))
     return form
 

@@ -132,6 +132,13 @@ def session_places_taken(session_ids) -> dict[int, int]:
     return dict(rows)
 
 
+def limited_places_taken(sessions) -> dict[int, int]:
+    """Confirmed places of those ``sessions`` that have a capacity: only they can be full, and a
+    seminar without session capacities (the common case) asks the database nothing."""
+    limited = [session.id for session in sessions if session.capacity is not None]
+    return session_places_taken(limited) if limited else {}
+
+
 def waitlist_position(registration: Registration) -> int | None:
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
@@ -154,7 +161,7 @@ def _seminar_has_room(seminar: Seminar) -> bool:
 
 def _place_choices(registration: Registration, sessions: list[SeminarSession]) -> None:
     """Add choices of ``sessions``: with a place when the registration and session have room."""
-    taken = session_places_taken(s.id for s in sessions)
+    taken = limited_places_taken(sessions)
     for session in sessions:
         has_room = session.capacity is None or taken.get(session.id, 0) < session.capacity
         status = (
@@ -189,7 +196,7 @@ def rebalance(seminar: Seminar, now: datetime) -> Rebalanced:
             registration.sequence += 1
             result.promoted.append(registration)
         db.session.flush()
-    taken = session_places_taken(s.id for s in seminar.sessions)
+    taken = limited_places_taken(seminar.sessions)
     for session in seminar.sessions:
         free_places = (
             None if session.capacity is None else session.capacity - taken.get(session.id, 0)

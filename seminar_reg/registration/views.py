@@ -17,9 +17,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from seminar_reg import page_cache
 from seminar_reg.attendance.forms import CheckInForm
 from seminar_reg.attendance.services import check_in_window
 from seminar_reg.certificates.services import certificate_of
@@ -82,7 +84,7 @@ def _session_label(seminar: Seminar, reader_zone: ZoneInfo | None = None):
 
 
 def _with_sessions(form, seminar: Seminar, reader_zone: ZoneInfo | None = None):
-    taken = services.session_places_taken(s.id for s in seminar.sessions)
+    taken = services.limited_places_taken(seminar.sessions)
     form.set_sessions(session_choices(seminar, taken, _session_label(seminar, reader_zone)))
     return form
 
@@ -99,11 +101,9 @@ def register(slug: str):
         services.check_open(seminar, utcnow())
     except DomainError as error:
         return _closed_page(seminar, error.message)
+    if request.method == "GET":
+        return _new_registration_page(seminar)
     form = _with_sessions(RegistrationForm(), seminar)
-    if not form.is_submitted():
-        form.submission_id.data = new_submission_id()
-        form.language.data = locale_name()  # emails in the language the form is read in
-        form.preset_timezone(seminar.timezone)
     if form.validate_on_submit():
         request_ = services.RegistrationRequest(
             person=form.person(),
@@ -126,6 +126,38 @@ def register(slug: str):
         else:
             return redirect(url_for(".welcome", token=result.token))
     return render_template("registration/register.html", seminar=seminar, form=form)
+
+
+def _new_registration_page(seminar: Seminar) -> str:
+    """The empty registration form, rendered once per seminar, language and full sessions."""
+    taken = services.limited_places_taken(seminar.sessions)
+    submission_id = new_submission_id()
+
+    def render() -> str:
+        form = RegistrationForm()
+        form.set_sessions(session_choices(seminar, taken, _session_label(seminar)))
+        form.submission_id.data = submission_id
+        form.language.data = locale_name()  # emails in the language the form is read in
+        form.preset_timezone(seminar.timezone)
+        return render_template("registration/register.html", seminar=seminar, form=form)
+
+    if not page_cache.shared_view():
+        return render()
+    full = [
+        s.id
+        for s in seminar.sessions
+        if s.capacity is not None and taken.get(s.id, 0) >= s.capacity
+    ]
+    key = repr(
+        (
+            "registration form",
+            page_cache.row_key(seminar, *seminar.sessions, *seminar.partners),
+            full,
+            locale_name(),
+        )
+    )
+    values = {"csrf": generate_csrf(), "submission": submission_id}
+    return page_cache.pages().page(key, values, render)
 
 
 def _group_formdata(form_data: MultiDict, extra_rows: list[dict]) -> MultiDict:
