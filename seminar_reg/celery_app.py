@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, current_app
 
 from seminar_reg.extensions import db
+from seminar_reg.mail.delivery import CeleryNudge
 
 
 def init_celery(app: Flask) -> Celery:
@@ -42,6 +43,7 @@ def init_celery(app: Flask) -> Celery:
     )
     _register_tasks(celery)
     app.extensions["celery"] = celery
+    app.extensions["celery_nudge"] = CeleryNudge(app)
     return celery
 
 
@@ -51,6 +53,7 @@ def _register_tasks(celery: Celery) -> None:
 
     @celery.task(name="seminar_reg.deliver_outbox")
     def deliver_outbox() -> int:
+        current_app.extensions["celery_nudge"].starting()
         return deliver_due().handled
 
     @celery.task(name="seminar_reg.send_reminders")

@@ -138,6 +138,39 @@ def test_a_registration_is_delivered_by_a_worker_after_the_commit(
     assert smtp_server.messages[0]["From"] == "UNEVOC seminars <seminars@example.org>"
 
 
+@pytest.mark.slow
+def test_registrations_while_a_delivery_waits_queue_no_more_tasks_and_all_arrive(
+    make_app, celery_config, workers, smtp_server, make_seminar, redis_url
+):
+    app = make_app(OUTBOX_DISPATCH="celery", **celery_config)
+    seminar = make_seminar("leaders")
+    client, sessions = app.test_client(), session_ids(app, seminar.id)
+    for number in range(5):
+        register(client, "leaders", sessions, email=f"p{number}@example.org")
+    queued = redis.Redis.from_url(redis_url).llen(celery_config["CELERY_QUEUE"])
+    assert queued == 1
+    workers(1)
+    wait_for(lambda: len(smtp_server.messages) == 5, 30, "not every confirmation arrived")
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        f"p{number}@example.org" for number in range(5)
+    ]
+
+
+@pytest.mark.slow
+def test_a_registration_after_a_delivery_gets_a_delivery_of_its_own(
+    make_app, celery_config, workers, smtp_server, make_seminar
+):
+    app = make_app(OUTBOX_DISPATCH="celery", **celery_config)
+    workers(1)
+    seminar = make_seminar("leaders")
+    client, sessions = app.test_client(), session_ids(app, seminar.id)
+    register(client, "leaders", sessions, email="first@example.org")
+    wait_for(lambda: smtp_server.messages, 30, "the first confirmation never arrived")
+    register(client, "leaders", sessions, email="second@example.org")
+    wait_for(lambda: len(smtp_server.messages) == 2, 30, "the second confirmation never arrived")
+    assert smtp_server.messages[1]["To"] == "second@example.org"
+
+
 def sent_count(app) -> int:
     with app.app_context():
         count = db.session.scalar(

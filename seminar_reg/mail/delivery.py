@@ -205,6 +205,32 @@ class BackgroundDeliverer:
                     db.session.remove()
 
 
+class CeleryNudge:
+    """Asks a Celery worker to deliver, with at most one such task waiting in the queue.
+
+    A flag in Redis says a delivery task is queued. A commit that finds the flag set sends no
+    task: the queued one has not started (a task clears the flag as it starts, before it claims
+    anything), so it will find this commit's messages. In a rush this is one task per batch of
+    messages instead of one per registration. The flag expires, in case its task is lost.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        from redis import Redis
+
+        self.app = app
+        self.redis = Redis.from_url(app.config["CELERY_BROKER_URL"])
+        self.flag = f"{app.config['CELERY_QUEUE']}:delivery-queued"
+        self.expires = app.config["CELERY_DELIVERY_SECONDS"]
+
+    def nudge(self) -> None:
+        if self.redis.set(self.flag, 1, nx=True, ex=self.expires):
+            self.app.extensions["celery"].send_task("seminar_reg.deliver_outbox")
+
+    def starting(self) -> None:
+        """A delivery task begins: the next commit's messages need a task of their own."""
+        self.redis.delete(self.flag)
+
+
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _deliver_after_commit(session: sa.orm.Session) -> None:
     if not session.info.pop("outbox_written", False):
@@ -213,7 +239,7 @@ def _deliver_after_commit(session: sa.orm.Session) -> None:
     if dispatch == "thread":
         current_app.extensions["outbox_deliverer"].nudge()
     elif dispatch == "celery":
-        current_app.extensions["celery"].send_task("seminar_reg.deliver_outbox")
+        current_app.extensions["celery_nudge"].nudge()
 
 
 def init_app(app: Flask) -> None:
