@@ -56,6 +56,10 @@ class DefaultConfig:
     CELERY_QUEUE = "seminar_reg"
     #: beat asks for a delivery this often, which also retries failed messages
     CELERY_DELIVERY_SECONDS = 30
+    #: a delivery task asked for by a commit starts this many seconds later, and takes the emails
+    #: of every commit in between in one batch (one task per registration would cost more than
+    #: the sending, in a rush)
+    CELERY_DELIVERY_GATHER_SECONDS = 1.0
 
     #: registrations a visitor (address) may send
     REGISTRATION_RATE_LIMIT = "30 per minute;300 per hour"

@@ -11,14 +11,18 @@ many people register, cancel and import at the same moment.
       one person and one registration per email, even with a double-clicked submit;
    b) cancellations while others wait and newcomers register: never over capacity, each freed
       place promotes exactly one, in waiting-list order;
-   c) the same attendance report imported twice at once: the result equals one import.
+   c) the same attendance report imported twice at once: the result equals one import;
+   d) registrations where no place is limited, which take no exclusive lock: one registration
+      per person, a double click and two forms of one person at once included, and a capacity
+      set in the middle of the rush holds.
 """
 
+import functools
 import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +31,7 @@ import sqlalchemy as sa
 
 from seminar_reg.attendance.models import Attendance, AttendanceImport, ImportedPerson
 from seminar_reg.attendance.services import import_report
+from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, utcnow
 from seminar_reg.institutions.models import Institution, InstitutionType
 from seminar_reg.mail.delivery import deliver_due
@@ -38,6 +43,7 @@ from seminar_reg.registration.models import (
     Registration,
     RegistrationStatus,
 )
+from seminar_reg.seminars import services as seminars
 from seminar_reg.seminars.models import Seminar, SeminarSession, SeminarStatus
 from tests.conftest import local
 
@@ -429,6 +435,104 @@ def test_concurrent_cancellations_promote_one_each_in_waiting_list_order(app, ma
         # Each freed place promotes exactly one person, told once.
         assert promoted == Counter(waiting[:CANCELS]), f"round {round_}: {promoted}"
         assert cancelled == CANCELS
+
+
+# --- 2d. registrations without limited places, which queue for no lock ------------------------
+
+
+def registration_job(seminar_id: int, email: str, submission_id: str | None = None):
+    """A job for run_together: one registration for the seminar's every session."""
+
+    def prepare():
+        stored = db.session.get(Seminar, seminar_id)
+        request = request_for(email, [s.id for s in stored.sessions], submission_id=submission_id)
+        return lambda: made(registrations.register(stored, request))
+
+    return prepare
+
+
+def outcome_of(job):
+    """A job's result as a word, or the error it met."""
+
+    def prepare():
+        call = job()
+
+        def run():
+            try:
+                return call()
+            except registrations.AlreadyRegistered:
+                return "already registered"
+
+        return run
+
+    return prepare
+
+
+@on_postgresql
+def test_unlimited_places_store_each_person_once_with_double_clicks_and_two_forms(
+    app, make_seminar
+):
+    for round_ in range(ROUNDS):
+        seminar = make_seminar(f"open-{round_}", sessions=2)
+        people = [f"o{round_}p{number}@example.org" for number in range(8)]
+        # Known people, as from an earlier seminar: only the registration's keys stop doubles.
+        earlier = make_seminar(f"earlier-{round_}", sessions=1)
+        for email in people[:2]:
+            register(app, earlier.id, email)
+        double_click = f"submit-{uuid.uuid4().hex}"
+        job = functools.partial(registration_job, seminar.id)
+        jobs = [job(email) for email in people[2:]]
+        jobs += [job(people[0], double_click), job(people[0], double_click)]
+        jobs += [job(people[1], f"form-a-{round_}"), job(people[1], f"form-b-{round_}")]
+        outcomes = run_together(app, [outcome_of(j) for j in jobs])
+        errors = [o.error for o in outcomes if o.error is not None]
+        assert errors == [], f"round {round_}: {errors!r}"
+        clicks, forms = [o.value for o in outcomes[-4:-2]], [o.value for o in outcomes[-2:]]
+        assert clicks[0].id == clicks[1].id, f"round {round_}: the double click made two"
+        assert sorted(c.created for c in clicks) == [False, True], f"round {round_}"
+        assert "already registered" in forms, f"round {round_}: one person registered twice"
+        assert status_counts(app, seminar.id) == {"confirmed": len(people)}, f"round {round_}"
+        outbox = scalar(
+            app,
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.seminar_id == seminar.id),
+        )
+        assert outbox == len(people), f"round {round_}: one email per registration"
+
+
+def capacity_job(seminar_id: int, capacity: int):
+    """A job for run_together: the organiser saves the seminar with this capacity."""
+
+    def prepare():
+        stored = db.session.get(Seminar, seminar_id)
+        details = seminars.SeminarDetails(
+            **{f.name: getattr(stored, f.name) for f in fields(seminars.SeminarDetails)}
+        )
+        return lambda: seminars.update_seminar(stored, replace(details, capacity=capacity))
+
+    return prepare
+
+
+@on_postgresql
+def test_a_capacity_set_during_a_rush_of_unlimited_places_holds(app, make_seminar):
+    capacity, rush_size = 4, 10
+    for round_ in range(ROUNDS):
+        seminar = make_seminar(f"closing-{round_}", sessions=1)
+        people = [f"c{round_}p{number}@example.org" for number in range(rush_size)]
+        jobs = [registration_job(seminar.id, email) for email in people]
+        outcomes = run_together(app, [capacity_job(seminar.id, capacity), *jobs])
+        assert [o.error for o in outcomes[1:] if o.error] == [], f"round {round_}"
+        counts = status_counts(app, seminar.id)
+        assert sum(counts.values()) == rush_size, f"round {round_}"
+        stored_capacity = scalar(app, sa.select(Seminar.capacity).where(Seminar.id == seminar.id))
+        if isinstance(outcomes[0].error, DomainError):
+            # More than the capacity had registered when the organiser saved: nothing changed.
+            assert stored_capacity is None, f"round {round_}"
+        else:
+            assert outcomes[0].error is None, f"round {round_}: {outcomes[0].error!r}"
+            assert stored_capacity == capacity, f"round {round_}"
+            assert counts.get("confirmed", 0) <= capacity, f"round {round_}: over capacity"
 
 
 # --- 2c. the same attendance report imported twice at once --------------------------------------

@@ -210,8 +210,9 @@ class CeleryNudge:
 
     A flag in Redis says a delivery task is queued. A commit that finds the flag set sends no
     task: the queued one has not started (a task clears the flag as it starts, before it claims
-    anything), so it will find this commit's messages. In a rush this is one task per batch of
-    messages instead of one per registration. The flag expires, in case its task is lost.
+    anything), so it will find this commit's messages. The task starts a moment after it is
+    asked for, so that in a rush it is one task per second's emails instead of one per
+    registration. The flag expires, in case its task is lost.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -221,10 +222,13 @@ class CeleryNudge:
         self.redis = Redis.from_url(app.config["CELERY_BROKER_URL"])
         self.flag = f"{app.config['CELERY_QUEUE']}:delivery-queued"
         self.expires = app.config["CELERY_DELIVERY_SECONDS"]
+        self.gather = app.config["CELERY_DELIVERY_GATHER_SECONDS"]
 
     def nudge(self) -> None:
         if self.redis.set(self.flag, 1, nx=True, ex=self.expires):
-            self.app.extensions["celery"].send_task("seminar_reg.deliver_outbox")
+            self.app.extensions["celery"].send_task(
+                "seminar_reg.deliver_outbox", countdown=self.gather or None
+            )
 
     def starting(self) -> None:
         """A delivery task begins: the next commit's messages need a task of their own."""

@@ -2,7 +2,9 @@
 
 Capacity holds under concurrent submissions because every change that takes or frees a place
 locks the seminar first (a row lock on PostgreSQL, the database's write lock on SQLite) and
-counts places after the lock, in SQL.
+counts places after the lock, in SQL. On PostgreSQL a registration for a seminar where no place
+is limited (no capacity on it or its sessions) does not queue for that lock: it holds the row in
+key-share mode, which a capacity change waits for, and leaves double submits to unique keys.
 """
 
 from collections import defaultdict
@@ -153,6 +155,32 @@ def waitlist_position(registration: Registration) -> int | None:
         )
     )
     return ahead + 1
+
+
+def places_limited(seminar: Seminar) -> bool:
+    """Whether the seminar or any of its sessions has a capacity, as loaded."""
+    return seminar.capacity is not None or any(s.capacity is not None for s in seminar.sessions)
+
+
+def _places_unlimited_now(seminar_id: int) -> bool:
+    """Whether no place of the seminar is limited, read afresh while holding its row in
+    key-share mode: capacities change only under the row's exclusive lock, which waits for this
+    transaction, as this one waits for a change under way."""
+    limited_sessions = (
+        sa.select(sa.func.count())
+        .where(SeminarSession.seminar_id == Seminar.id, SeminarSession.capacity.is_not(None))
+        .scalar_subquery()
+    )
+    capacity, sessions_with_capacity = db.session.execute(
+        sa.select(Seminar.capacity, limited_sessions)
+        .where(Seminar.id == seminar_id)
+        .with_for_update(read=True, key_share=True, of=Seminar)
+    ).one()
+    return capacity is None and not sessions_with_capacity
+
+
+class _NeedsLock(Exception):
+    """This registration must be made under the seminar's exclusive lock after all."""
 
 
 def _seminar_has_room(seminar: Seminar) -> bool:
@@ -345,8 +373,13 @@ def _add_registration(
     now: datetime,
     group: RegistrationGroup | None = None,
     who: _Who | None = None,
+    exclusive: bool = True,
 ) -> Registered:
-    """Create (or re-open a cancelled) registration under the seminar's lock; no commit."""
+    """Create (or re-open a cancelled) registration under the seminar's lock; no commit.
+
+    Without the ``exclusive`` lock only a new registration is made: a unique key stops a second
+    one, where re-opening a cancelled one would overwrite another request's.
+    """
     sessions = _chosen_sessions(seminar, request.session_ids)
     if who is None:
         participant, new = _participant(request.person.email)
@@ -362,6 +395,8 @@ def _add_registration(
         ).scalar_one_or_none()
     if registration is not None and registration.status in ACTIVE:
         raise AlreadyRegistered()
+    if registration is not None and not exclusive:
+        raise _NeedsLock()
     institution = (
         who.institution
         if who is not None
@@ -419,15 +454,26 @@ def register(
     """Register one person; over capacity they go on the waiting list. Commits with the email.
 
     The person and the institution are written before the seminar's lock is taken, so that the
-    queue for the lock is short; a registration that meets another writing the same new person
+    queue for the lock is short (where no place is limited, there is no queue: see the module);
+    a registration that meets another writing the same new person
     or institution in the other order (PostgreSQL reports a deadlock, and undoes one of the two)
     is simply made again.
     """
+    exclusive = db.engine.dialect.name == "sqlite" or places_limited(seminar)
     attempts_left = _ATTEMPTS
     while True:
         attempts_left -= 1
         try:
-            return _register_once(seminar, request, by=by, now=now, send_email=send_email)
+            return _register_once(
+                seminar, request, by=by, now=now, send_email=send_email, exclusive=exclusive
+            )
+        except _NeedsLock:
+            exclusive = True
+        except sa.exc.IntegrityError:
+            if exclusive:
+                raise
+            # The same form or person at the same moment: the lock's way finds the other one.
+            exclusive = True
         except sa.exc.OperationalError as error:
             if not attempts_left or getattr(error.orig, "sqlstate", None) != _DEADLOCK:
                 raise
@@ -444,6 +490,7 @@ def _register_once(
     by: RegisteredBy,
     now: datetime | None,
     send_email: bool,
+    exclusive: bool,
 ) -> Registered:
     try:
         if by == RegisteredBy.SELF:
@@ -455,7 +502,10 @@ def _register_once(
             who = _who(request)
         else:
             who = _who(request)
-            lock_seminar(seminar.id)
+            if exclusive:
+                lock_seminar(seminar.id)
+            elif not _places_unlimited_now(seminar.id):
+                raise _NeedsLock()  # a capacity was set since the seminar was read
         # Taken under the lock: arrival order (the waiting list's) is the order of the lock.
         now = now or utcnow()
         earlier = _earlier_submission(request.submission_id)
@@ -467,7 +517,7 @@ def _register_once(
                 created=False,
                 waitlist_position=waitlist_position(earlier),
             )
-        result = _add_registration(seminar, request, by=by, now=now, who=who)
+        result = _add_registration(seminar, request, by=by, now=now, who=who, exclusive=exclusive)
         if send_email:
             emails.registered(result.registration, result.waitlist_position)
         db.session.commit()
