@@ -12,7 +12,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, registry
 
 # Stable constraint names, so that Alembic can alter and drop them on SQLite and PostgreSQL alike.
@@ -70,14 +70,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def add_once(row: object) -> bool:
-    """Insert ``row``; False when its unique key is taken (another process got there first)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        return False
-    return True
+def insert_once(model, **values):
+    """Insert a row of ``model`` and return it; None when one of its unique keys is taken
+    (another process got there first, or earlier). One statement, without a savepoint."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model)
+    return db.session.scalars(statement).first()
 
 
 db = SQLAlchemy(model_class=Base)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from seminar_reg.attendance.models import Attendance
 from seminar_reg.certificates.models import Certificate
 from seminar_reg.certificates.pdf import CertificateContent
-from seminar_reg.extensions import add_once, db, utcnow
+from seminar_reg.extensions import db, insert_once, utcnow
 from seminar_reg.i18n import date_range, format_in_zone
 from seminar_reg.mail.messages import queue_email
 from seminar_reg.partners.models import PartnerRole
@@ -119,10 +119,11 @@ def issue_all(seminar: Seminar, now: datetime | None = None, send_email: bool = 
     for registration_id in eligible_ids(seminar):
         if registration_id in already:
             continue
-        certificate = Certificate(registration_id=registration_id, code=new_code(), issued_at=now)
-        if add_once(certificate):
+        certificate = insert_once(
+            Certificate, registration_id=registration_id, code=new_code(), issued_at=now
+        )
+        if certificate is not None:
             if send_email:
-                db.session.refresh(certificate)
                 _email(certificate)
             issued += 1
     db.session.commit()

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from seminar_reg.errors import DomainError
-from seminar_reg.extensions import add_once, db
+from seminar_reg.extensions import db, insert_once
 from seminar_reg.i18n import paragraphs, session_when
 from seminar_reg.mail.messages import queue_email
 from seminar_reg.messaging.models import Audience, OrganiserMessage, SentReminder
@@ -32,9 +32,10 @@ LONGEST_REMINDER = 14 * 24 * 60
 
 
 def _claim_reminder(registration_id: int, session_id: int, offset: int) -> bool:
-    return add_once(
-        SentReminder(registration_id=registration_id, session_id=session_id, offset_minutes=offset)
+    claimed = insert_once(
+        SentReminder, registration_id=registration_id, session_id=session_id, offset_minutes=offset
     )
+    return claimed is not None
 
 
 def _reminder_email(registration: Registration, session: SeminarSession, offset: int) -> None:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from seminar_reg.countries import country_name
-from seminar_reg.extensions import add_once, db
+from seminar_reg.extensions import db, insert_once
 from seminar_reg.i18n import locale_name
 from seminar_reg.institutions.models import Institution
 from seminar_reg.mail.messages import Attachment, queue_email
@@ -121,7 +121,7 @@ def registration_event(registration: Registration, kind: EventKind) -> None:
 
 def _claim(partner: Partner, kind: NoticeKind, key: str = "") -> bool:
     """Take the right to send this notice; False when another run has taken it."""
-    return add_once(PartnerNotice(partner_id=partner.id, kind=kind, key=key))
+    return insert_once(PartnerNotice, partner_id=partner.id, kind=kind, key=key) is not None
 
 
 def scope_totals(partner: Partner) -> dict:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from seminar_reg.errors import DomainError
-from seminar_reg.extensions import add_once, db, utcnow
+from seminar_reg.extensions import db, insert_once, utcnow
 from seminar_reg.institutions.models import Institution, InstitutionType
 from seminar_reg.institutions.services import find_match
 from seminar_reg.locks import lock_row
@@ -282,8 +282,8 @@ def _participant(email: str) -> tuple[Participant, bool]:
     ).scalar_one_or_none()
     if participant is not None:
         return participant, False
-    participant = Participant(email=email)
-    if add_once(participant):
+    participant = insert_once(Participant, email=email)
+    if participant is not None:
         return participant, True
     # Someone registered the same person for another seminar a moment ago.
     participant = db.session.execute(
@@ -317,7 +317,8 @@ def resolve_institution(country: str, choice: InstitutionChoice) -> Institution:
         return existing
     if choice.type is None:
         raise InstitutionTypeNeeded()
-    institution = Institution(
+    institution = insert_once(
+        Institution,
         name=choice.name,
         acronym="",
         country=country,
@@ -325,9 +326,7 @@ def resolve_institution(country: str, choice: InstitutionChoice) -> Institution:
         normalised_name=fold(choice.name),
         normalised_acronym="",
     )
-    if not add_once(institution):
-        institution = find_match(country, choice.name)
-    return institution
+    return institution or find_match(country, choice.name)
 
 
 # --- registering --------------------------------------------------------------------------------
@@ -496,8 +495,7 @@ def _register_once(
         if by == RegisteredBy.SELF:
             check_open(seminar, now or utcnow())
         if db.engine.dialect.name == "sqlite":
-            # One writer at a time anyway, and the lock's write must come first: pysqlite opens
-            # no transaction for a SAVEPOINT, whose release would then commit the person alone.
+            # One writer at a time anyway: the write lock first, then the person's writes.
             lock_seminar(seminar.id)
             who = _who(request)
         else:
