@@ -506,7 +506,9 @@ def _register_once(
                 raise _NeedsLock()  # a capacity was set since the seminar was read
         # Taken under the lock: arrival order (the waiting list's) is the order of the lock.
         now = now or utcnow()
-        earlier = _earlier_submission(request.submission_id)
+        # Unlocked, a person new to us has no earlier submission to find: the form's unique
+        # submission id stops a second one, and the locked way then finds the first.
+        earlier = None if who.new and not exclusive else _earlier_submission(request.submission_id)
         if earlier is not None:
             db.session.rollback()
             return Registered(
