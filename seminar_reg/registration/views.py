@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from seminar_reg import page_cache
@@ -29,6 +29,7 @@ from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, limiter, utcnow
 from seminar_reg.i18n import locale_name, session_when
 from seminar_reg.institutions.models import Institution
+from seminar_reg.partners.models import Partner
 from seminar_reg.registration import retention, services, tables
 from seminar_reg.registration.calendar import registration_calendar
 from seminar_reg.registration.forms import (
@@ -63,12 +64,18 @@ def _link_limit() -> str:
     return current_app.config["MANAGE_LINK_RATE_LIMIT"]
 
 
-def _public_seminar(slug: str) -> Seminar:
-    return db.first_or_404(
+def _public_seminar(slug: str, *, partner_scopes: bool = False) -> Seminar:
+    """The seminar with its sessions and partners; with the partners' scopes when a
+    registration is to be made (partners hear of those in their scope)."""
+    partners = selectinload(Seminar.partners)
+    if not partner_scopes:
+        partners = partners.lazyload(Partner.scope_institutions)
+    seminar = db.session.execute(
         db.select(Seminar)
         .where(Seminar.slug == slug, Seminar.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Seminar.sessions), selectinload(Seminar.partners))
+        .options(joinedload(Seminar.sessions), partners)
     )
+    return seminar.unique().scalar_one_or_none() or abort(404)
 
 
 def _session_label(seminar: Seminar, reader_zone: ZoneInfo | None = None):
@@ -96,7 +103,7 @@ def _closed_page(seminar: Seminar, message: str):
 @bp.route("/seminars/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
 def register(slug: str):
-    seminar = _public_seminar(slug)
+    seminar = _public_seminar(slug, partner_scopes=request.method == "POST")
     try:
         services.check_open(seminar, utcnow())
     except DomainError as error:
@@ -182,7 +189,7 @@ def _group_formdata(form_data: MultiDict, extra_rows: list[dict]) -> MultiDict:
 @bp.route("/seminars/<slug>/register/group", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
 def register_group(slug: str):
-    seminar = _public_seminar(slug)
+    seminar = _public_seminar(slug, partner_scopes=request.method == "POST")
     try:
         services.check_open(seminar, utcnow())
     except DomainError as error:
