@@ -125,11 +125,17 @@ def wait_for(condition, timeout: float, message: str) -> None:
         time.sleep(0.05)
 
 
+@pytest.fixture
+def dispatching_app(make_app, celery_config):
+    """An app whose commits ask the Celery workers to deliver."""
+    return make_app(OUTBOX_DISPATCH="celery", **celery_config)
+
+
 @pytest.mark.slow
 def test_a_registration_is_delivered_by_a_worker_after_the_commit(
-    make_app, celery_config, workers, smtp_server, make_seminar
+    dispatching_app, workers, smtp_server, make_seminar
 ):
-    app = make_app(OUTBOX_DISPATCH="celery", **celery_config)
+    app = dispatching_app
     workers(1)
     seminar = make_seminar("leaders")
     register(app.test_client(), "leaders", session_ids(app, seminar.id), email="oyunaa@example.org")
@@ -140,9 +146,9 @@ def test_a_registration_is_delivered_by_a_worker_after_the_commit(
 
 @pytest.mark.slow
 def test_registrations_while_a_delivery_waits_queue_no_more_tasks_and_all_arrive(
-    make_app, celery_config, workers, smtp_server, make_seminar, redis_url
+    dispatching_app, celery_config, workers, smtp_server, make_seminar, redis_url
 ):
-    app = make_app(OUTBOX_DISPATCH="celery", **celery_config)
+    app = dispatching_app
     seminar = make_seminar("leaders")
     client, sessions = app.test_client(), session_ids(app, seminar.id)
     for number in range(5):
@@ -158,9 +164,9 @@ def test_registrations_while_a_delivery_waits_queue_no_more_tasks_and_all_arrive
 
 @pytest.mark.slow
 def test_a_registration_after_a_delivery_gets_a_delivery_of_its_own(
-    make_app, celery_config, workers, smtp_server, make_seminar
+    dispatching_app, workers, smtp_server, make_seminar
 ):
-    app = make_app(OUTBOX_DISPATCH="celery", **celery_config)
+    app = dispatching_app
     workers(1)
     seminar = make_seminar("leaders")
     client, sessions = app.test_client(), session_ids(app, seminar.id)

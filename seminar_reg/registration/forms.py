@@ -32,7 +32,11 @@ from seminar_reg.institutions.models import InstitutionType
 from seminar_reg.institutions.services import find_match
 from seminar_reg.registration.labels import GENDER_LABELS, ROLE_LABELS
 from seminar_reg.registration.models import Gender, RoleCategory
-from seminar_reg.registration.services import InstitutionChoice, PersonDetails
+from seminar_reg.registration.services import (
+    InstitutionChoice,
+    PersonDetails,
+    full_session_ids,
+)
 from seminar_reg.registration.tokens import submission_id_or_none
 from seminar_reg.text import fold
 from seminar_reg.timezones import is_timezone, timezone_names
@@ -298,11 +302,11 @@ class ImportForm(WebForm):
 
 def session_choices(seminar, places_taken: dict[int, int], label) -> list[SelectChoice]:
     """The seminar's sessions as checkboxes, a full one saying so."""
+    full = full_session_ids(seminar.sessions, places_taken)
     choices = []
     for session in seminar.sessions:
-        full = session.capacity is not None and places_taken.get(session.id, 0) >= session.capacity
         text = label(session)
-        if full:
+        if session.id in full:
             text = Markup("{} <strong>{}</strong>").format(text, _l("(full: waiting list)"))
         choices.append(SelectChoice(str(session.id), text))
     return choices

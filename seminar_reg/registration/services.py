@@ -141,6 +141,15 @@ def limited_places_taken(sessions) -> dict[int, int]:
     return session_places_taken(limited) if limited else {}
 
 
+def full_session_ids(sessions, places_taken: dict[int, int]) -> set[int]:
+    """The sessions among these whose every place is taken."""
+    return {
+        session.id
+        for session in sessions
+        if session.capacity is not None and places_taken.get(session.id, 0) >= session.capacity
+    }
+
+
 def waitlist_position(registration: Registration) -> int | None:
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
@@ -157,7 +166,7 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def places_limited(seminar: Seminar) -> bool:
+def _places_limited(seminar: Seminar) -> bool:
     """Whether the seminar or any of its sessions has a capacity, as loaded."""
     return seminar.capacity is not None or any(s.capacity is not None for s in seminar.sessions)
 
@@ -454,11 +463,11 @@ def register(
 
     The person and the institution are written before the seminar's lock is taken, so that the
     queue for the lock is short (where no place is limited, there is no queue: see the module);
-    a registration that meets another writing the same new person
-    or institution in the other order (PostgreSQL reports a deadlock, and undoes one of the two)
+    a registration that meets another writing the same new person or institution in the other
+    order (PostgreSQL reports a deadlock, and undoes one of the two)
     is simply made again.
     """
-    exclusive = db.engine.dialect.name == "sqlite" or places_limited(seminar)
+    exclusive = db.engine.dialect.name == "sqlite" or _places_limited(seminar)
     attempts_left = _ATTEMPTS
     while True:
         attempts_left -= 1

@@ -70,12 +70,18 @@ def _public_seminar(slug: str, *, partner_scopes: bool = False) -> Seminar:
     partners = selectinload(Seminar.partners)
     if not partner_scopes:
         partners = partners.lazyload(Partner.scope_institutions)
-    seminar = db.session.execute(
-        db.select(Seminar)
-        .where(Seminar.slug == slug, Seminar.status.in_(PUBLIC_STATUSES))
-        .options(joinedload(Seminar.sessions), partners)
+    seminar = (
+        db.session.execute(
+            db.select(Seminar)
+            .where(Seminar.slug == slug, Seminar.status.in_(PUBLIC_STATUSES))
+            .options(joinedload(Seminar.sessions), partners)
+        )
+        .unique()
+        .scalar_one_or_none()
     )
-    return seminar.unique().scalar_one_or_none() or abort(404)
+    if seminar is None:
+        abort(404)
+    return seminar
 
 
 def _session_label(seminar: Seminar, reader_zone: ZoneInfo | None = None):
@@ -150,16 +156,11 @@ def _new_registration_page(seminar: Seminar) -> str:
 
     if not page_cache.shared_view():
         return render()
-    full = [
-        s.id
-        for s in seminar.sessions
-        if s.capacity is not None and taken.get(s.id, 0) >= s.capacity
-    ]
     key = repr(
         (
             "registration form",
             page_cache.row_key(seminar, *seminar.sessions, *seminar.partners),
-            full,
+            sorted(services.full_session_ids(seminar.sessions, taken)),
             locale_name(),
         )
     )
