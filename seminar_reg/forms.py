@@ -21,6 +21,7 @@ from wtforms.widgets import Select, html_params
 from seminar_reg.countries import country_choices, is_country
 from seminar_reg.i18n import locale_name
 from seminar_reg.text import clean_line, clean_paragraphs, has_forbidden_characters, normalise_email
+from seminar_reg.timezones import timezone_names
 
 # WTForms' own messages that the product's fields can show. Marked here so that the catalogs
 # carry them: WTForms translates them into German and Chinese but not into Mongolian.
@@ -172,6 +173,17 @@ class LongListSelect(Select):
     def __init__(self) -> None:
         super().__init__()
         self._options: dict[str, str] = {}
+        self._values: dict[str, frozenset[str]] = {}
+
+    def values(self, field: SelectField) -> frozenset[str]:
+        """The field's option values in the reader's language, gathered once per language."""
+        locale = locale_name()
+        values = self._values.get(locale)
+        if values is None:
+            values = self._values[locale] = frozenset(
+                str(value) for value, *_ in field.iter_choices()
+            )
+        return values
 
     def __call__(self, field: SelectField, **kwargs) -> Markup:
         kwargs.setdefault("id", field.id)
@@ -193,6 +205,26 @@ class LongListSelect(Select):
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704
 
 
+class LongListSelectField(SelectField):
+    """A select of hundreds of fixed options (countries, time zones), shown by a LongListSelect
+    of its declaration and checked against that widget's set of values: WTForms' own check made
+    an option object for every choice on every submission, an eighth of a registration's time.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        if not isinstance(kwargs.get("widget"), LongListSelect):
+            raise TypeError("declare a LongListSelectField with widget=LongListSelect()")
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form: Form) -> None:
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.data is None or str(self.data) not in self.widget.values(self):
+            raise ValidationError(
+                self.invalid_choice_message or self.gettext("Not a valid choice.")
+            )
+
+
 def enum_select(label, enum_class: type[enum.Enum], labels: Mapping, radio=False, **kwargs):
     """A select (or radio buttons) of an enum's members, labelled for people; data is the member."""
     field_class = RadioField if radio else SelectField
@@ -202,6 +234,13 @@ def enum_select(label, enum_class: type[enum.Enum], labels: Mapping, radio=False
         coerce=enum_coerce(enum_class),
         **kwargs,
     )
+
+
+@cache
+def timezone_options() -> tuple[SelectChoice, ...]:
+    """The IANA zones as choices, made once: a callable, so that WTForms does not copy and check
+    four hundred choices each time a form is made."""
+    return tuple(SelectChoice(name) for name in timezone_names())
 
 
 def country_options(blank_label=None) -> Callable[[], list[SelectChoice]]:

@@ -3,16 +3,20 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from seminar_reg.forms import EmailAddressField, WebForm, no_forbidden_characters
+from seminar_reg.forms import (
+    EmailAddressField,
+    WebForm,
+    no_forbidden_characters,
+    timezone_options,
+)
 from seminar_reg.registration.forms import PlaceFields
-from seminar_reg.timezones import timezone_names
 
 
 class ImportForm(WebForm):
     report = FileField(_l("Attendance report"))
     timezone = SelectField(
         _l("The report's times are in"),
-        choices=[SelectChoice(name) for name in timezone_names()],
+        choices=timezone_options,
         description=_l("Usually the zone of the account that downloaded the report."),
     )
     date_order = SelectField(

@@ -20,11 +20,13 @@ from seminar_reg.forms import (
     EmailAddressField,
     LineField,
     LongListSelect,
+    LongListSelectField,
     SubForm,
     WebForm,
     country_options,
     known_country,
     no_forbidden_characters,
+    timezone_options,
 )
 from seminar_reg.i18n import LANGUAGE_NAMES
 from seminar_reg.institutions.forms import TYPE_LABELS
@@ -39,7 +41,7 @@ from seminar_reg.registration.services import (
 )
 from seminar_reg.registration.tokens import submission_id_or_none
 from seminar_reg.text import fold
-from seminar_reg.timezones import is_timezone, timezone_names
+from seminar_reg.timezones import is_timezone
 
 
 def _optional(enum_class):
@@ -122,7 +124,7 @@ def _language_choices() -> list[SelectChoice]:
 class PlaceFields:
     """Country and institution, with the type asked only when the institution is new to us."""
 
-    country = SelectField(
+    country = LongListSelectField(
         _l("Country"),
         [InputRequired(message=_l("Choose a country.")), known_country],
         choices=country_options(_l("Choose…")),
@@ -157,9 +159,9 @@ class PlaceFields:
 
 class PreferenceFields:
     language = SelectField(_l("Language of our emails"), choices=_language_choices)
-    timezone = SelectField(
+    timezone = LongListSelectField(
         _l("Your time zone"),
-        choices=[SelectChoice(name) for name in timezone_names()],
+        choices=timezone_options,
         widget=LongListSelect(),
         description=_l("Emails show session times in the seminar's zone and in yours."),
     )
@@ -317,9 +319,7 @@ class ImportRowForm(PersonFields, PlaceFields):
 
     email = _email_field()
     language = SelectField(choices=_language_choices)
-    timezone = SelectField(
-        choices=[SelectChoice(name) for name in timezone_names()], widget=LongListSelect()
-    )
+    timezone = LongListSelectField(choices=timezone_options, widget=LongListSelect())
 
     def person(self) -> PersonDetails:
         return _person(self, self.email.data, self.language.data, self.timezone.data)

@@ -9,7 +9,6 @@ from wtforms import (
     DateTimeLocalField,
     Field,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
 )
@@ -24,6 +23,7 @@ from seminar_reg.forms import (
     country_options,
     enum_select,
     known_country,
+    timezone_options,
 )
 from seminar_reg.seminars.models import (
     CertificateThreshold,
@@ -34,7 +34,7 @@ from seminar_reg.seminars.models import (
 )
 from seminar_reg.seminars.services import SeminarDetails, SessionDetails, SpeakerDetails
 from seminar_reg.text import SLUG_PATTERN, slugify
-from seminar_reg.timezones import NonexistentLocalTime, local_to_utc, timezone_names, utc_to_local
+from seminar_reg.timezones import NonexistentLocalTime, local_to_utc, utc_to_local
 
 FORMAT_LABELS = {
     SeminarFormat.ONLINE: _l("Online"),
@@ -80,7 +80,7 @@ class SeminarForm(WebForm):
     venue = LineField(_l("Venue"), description=_l("For hybrid and on-site seminars."))
     timezone = SelectField(
         _l("Time zone of the programme"),
-        choices=[SelectChoice(name) for name in timezone_names()],
+        choices=timezone_options,
         default="UTC",
     )
     registration_opens_at = _local_datetime_field(_l("Registration opens"))
