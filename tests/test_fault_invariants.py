@@ -269,12 +269,13 @@ def rush(app, make_seminar, round_: int) -> Rush:
 
 
 def places_in_lock_order(app, created: list[Made]):
-    """The registrations made, in the order they took the seminar's lock (their ids)."""
+    """The registrations made, in the order they took the seminar's lock: the time each took
+    under it (not their ids, which PostgreSQL hands out before the lock)."""
     with app.app_context():
         return db.session.execute(
             sa.select(Registration.id, Registration.status, Registration.waitlisted_at)
             .where(Registration.id.in_([r.id for r in created]))
-            .order_by(Registration.id)
+            .order_by(Registration.created_at, Registration.id)
         ).all()
 
 

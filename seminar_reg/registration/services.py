@@ -192,8 +192,37 @@ class _NeedsLock(Exception):
     """This registration must be made under the seminar's exclusive lock after all."""
 
 
+class _SubmittedBefore(Exception):
+    """This form was submitted before, and made this registration (found by its person)."""
+
+    def __init__(self, registration: Registration) -> None:
+        self.registration = registration
+
+
 def _seminar_has_room(seminar: Seminar) -> bool:
     return seminar.capacity is None or confirmed_count(seminar.id) < seminar.capacity
+
+
+def _place_in_line(seminar: Seminar, now: datetime, registration_id: int | None) -> int | None:
+    """Under the seminar's lock: None when it has a place for one more, else the place on its
+    waiting list of a registration waitlisted ``now`` (with this id; a new one's comes after
+    every other). One statement: the lock is a queue, and each statement in it is waited for.
+    """
+    if seminar.capacity is None:
+        return None
+    if registration_id is None:
+        ahead = Registration.waitlisted_at <= now
+    else:
+        ahead = sa.tuple_(Registration.waitlisted_at, Registration.id) < sa.tuple_(
+            now, registration_id
+        )
+    confirmed, waiting_ahead = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+            sa.func.count().filter(Registration.status == RegistrationStatus.WAITLISTED, ahead),
+        ).where(Registration.seminar_id == seminar.id)
+    ).one()
+    return None if confirmed < seminar.capacity else waiting_ahead + 1
 
 
 def _place_choices(registration: Registration, sessions: list[SeminarSession]) -> None:
@@ -366,11 +395,20 @@ class _Who:
     participant: Participant
     new: bool  # the participant was made now: it has no registration to find
     institution: Institution
+    #: PostgreSQL: the id a new registration will have, so that its manage link (which carries
+    #: the id) is written with its row instead of in an UPDATE under the lock
+    registration_id: int | None = None
 
 
 def _who(request: RegistrationRequest) -> _Who:
     participant, new = _participant(request.person.email)
-    return _Who(participant, new, resolve_institution(request.country, request.institution))
+    institution = resolve_institution(request.country, request.institution)
+    registration_id = None
+    if db.engine.dialect.name == "postgresql":
+        registration_id = db.session.scalar(
+            sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence("registrations", "id")))
+        )
+    return _Who(participant, new, institution, registration_id)
 
 
 def _add_registration(
@@ -402,6 +440,8 @@ def _add_registration(
             )
         ).scalar_one_or_none()
     if registration is not None and registration.status in ACTIVE:
+        if request.submission_id and registration.submission_id == request.submission_id:
+            raise _SubmittedBefore(registration)  # committed since its submission id was looked for
         raise AlreadyRegistered()
     if registration is not None and not exclusive:
         raise _NeedsLock()
@@ -410,12 +450,17 @@ def _add_registration(
         if who is not None
         else resolve_institution(request.country, request.institution)
     )
-    has_room = _seminar_has_room(seminar)
+    if registration is None:
+        new_id = who.registration_id if who is not None else None
+        place_in_line = _place_in_line(seminar, now, new_id)
+    else:
+        place_in_line = _place_in_line(seminar, now, registration.id)
+    has_room = place_in_line is None
     with db.session.no_autoflush:
         if registration is None:
             # choices=[]: a new registration has none, and need not ask the database so
             registration = Registration(
-                seminar=seminar, participant=participant, created_at=now, choices=[]
+                id=new_id, seminar=seminar, participant=participant, created_at=now, choices=[]
             )
         else:
             # A cancelled registration comes back, at the end of any waiting list.
@@ -435,12 +480,12 @@ def _add_registration(
         )
         registration.waitlisted_at = None if has_room else now
     db.session.add(registration)
-    db.session.flush()
     _place_choices(registration, sessions)
-    token = issue_manage_token(registration)
+    token = issue_manage_token(registration)  # flushes first when the id is not known yet
+    db.session.flush()  # the ids that the emails and the partners' scopes read
     kind = EventKind.REGISTERED if has_room else EventKind.WAITLISTED
     record(registration, kind, now)
-    return Registered(registration, token, waitlist_position=waitlist_position(registration))
+    return Registered(registration, token, waitlist_position=place_in_line)
 
 
 def _earlier_submission(submission_id: str | None) -> Registration | None:
@@ -465,9 +510,12 @@ def register(
     queue for the lock is short (where no place is limited, there is no queue: see the module);
     a registration that meets another writing the same new person or institution in the other
     order (PostgreSQL reports a deadlock, and undoes one of the two)
-    is simply made again.
+    is simply made again. So is one that meets a unique key (the same form or person at the
+    same moment): the other has committed by then, and the next try finds it.
     """
-    exclusive = db.engine.dialect.name == "sqlite" or _places_limited(seminar)
+    sqlite = db.engine.dialect.name == "sqlite"
+    exclusive = sqlite or _places_limited(seminar)
+    met_unique_key = False
     attempts_left = _ATTEMPTS
     while True:
         attempts_left -= 1
@@ -478,10 +526,9 @@ def register(
         except _NeedsLock:
             exclusive = True
         except sa.exc.IntegrityError:
-            if exclusive:
-                raise
-            # The same form or person at the same moment: the lock's way finds the other one.
-            exclusive = True
+            if sqlite or met_unique_key:
+                raise  # SQLite looks under its write lock: nobody else was writing
+            met_unique_key = exclusive = True
         except sa.exc.OperationalError as error:
             if not attempts_left or getattr(error.orig, "sqlstate", None) != _DEADLOCK:
                 raise
@@ -507,17 +554,29 @@ def _register_once(
             # One writer at a time anyway: the write lock first, then the person's writes.
             lock_seminar(seminar.id)
             who = _who(request)
+            earlier = _earlier_submission(request.submission_id)
         else:
             who = _who(request)
-            if exclusive:
+            # Unlocked, a person new to us has no earlier submission to find: the form's unique
+            # submission id stops a second one, and the locked way then finds the first. Locked,
+            # it is looked for before the lock, which is a queue: a second submit that meets the
+            # first under way meets its unique key, and register() tries again.
+            earlier = None
+            if not who.new or exclusive:
+                earlier = _earlier_submission(request.submission_id)
+            if earlier is None and exclusive:
                 lock_seminar(seminar.id)
-            elif not _places_unlimited_now(seminar.id):
+            elif earlier is None and not _places_unlimited_now(seminar.id):
                 raise _NeedsLock()  # a capacity was set since the seminar was read
         # Taken under the lock: arrival order (the waiting list's) is the order of the lock.
         now = now or utcnow()
-        # Unlocked, a person new to us has no earlier submission to find: the form's unique
-        # submission id stops a second one, and the locked way then finds the first.
-        earlier = None if who.new and not exclusive else _earlier_submission(request.submission_id)
+        if earlier is None:
+            try:
+                result = _add_registration(
+                    seminar, request, by=by, now=now, who=who, exclusive=exclusive
+                )
+            except _SubmittedBefore as submitted:
+                earlier = submitted.registration
         if earlier is not None:
             db.session.rollback()
             return Registered(
@@ -526,7 +585,6 @@ def _register_once(
                 created=False,
                 waitlist_position=waitlist_position(earlier),
             )
-        result = _add_registration(seminar, request, by=by, now=now, who=who, exclusive=exclusive)
         if send_email:
             emails.registered(result.registration, result.waitlist_position)
         db.session.commit()
