@@ -49,9 +49,11 @@ def locale_name() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def format_in_zone(instant: datetime, tz: ZoneInfo, pattern: str = "medium") -> str:
-    """A UTC instant as the wall-clock time in ``tz``, in the reader's language."""
-    return babel_format_datetime(instant, pattern, tzinfo=tz, locale=locale_name())
+def format_in_zone(
+    instant: datetime, tz: ZoneInfo, pattern: str = "medium", locale: str | None = None
+) -> str:
+    """A UTC instant as the wall-clock time in ``tz``, in the reader's language (or ``locale``)."""
+    return babel_format_datetime(instant, pattern, tzinfo=tz, locale=locale or locale_name())
 
 
 def format_day(day: date, pattern: str = "full") -> str:
@@ -102,7 +104,7 @@ def _session_when(
     start: datetime, end: datetime, seminar_tz: ZoneInfo, reader_tz: ZoneInfo, locale: str
 ) -> str:
     def at(instant: datetime, tz: ZoneInfo, pattern: str) -> str:
-        return babel_format_datetime(instant, pattern, tzinfo=tz, locale=locale)
+        return format_in_zone(instant, tz, pattern, locale)
 
     def in_zone(tz: ZoneInfo) -> str:
         return f"{at(start, tz, 'HH:mm')}–{at(end, tz, 'HH:mm')} {_zone_label(start, tz, locale)}"

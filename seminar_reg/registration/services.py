@@ -150,6 +150,18 @@ def full_session_ids(sessions, places_taken: dict[int, int]) -> set[int]:
     }
 
 
+def _waiting_before(waitlisted_at: datetime, registration_id: int | None):
+    """The waiting registrations ahead of one waitlisted at that time with that id (arrival
+    order); without an id, one made after every other."""
+    if registration_id is None:
+        ahead = Registration.waitlisted_at <= waitlisted_at
+    else:
+        ahead = sa.tuple_(Registration.waitlisted_at, Registration.id) < sa.tuple_(
+            waitlisted_at, registration_id
+        )
+    return sa.and_(Registration.status == RegistrationStatus.WAITLISTED, ahead)
+
+
 def waitlist_position(registration: Registration) -> int | None:
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
@@ -158,9 +170,7 @@ def waitlist_position(registration: Registration) -> int | None:
         .select_from(Registration)
         .where(
             Registration.seminar_id == registration.seminar_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            sa.tuple_(Registration.waitlisted_at, Registration.id)
-            < sa.tuple_(registration.waitlisted_at, registration.id),
+            _waiting_before(registration.waitlisted_at, registration.id),
         )
     )
     return ahead + 1
@@ -210,16 +220,10 @@ def _place_in_line(seminar: Seminar, now: datetime, registration_id: int | None)
     """
     if seminar.capacity is None:
         return None
-    if registration_id is None:
-        ahead = Registration.waitlisted_at <= now
-    else:
-        ahead = sa.tuple_(Registration.waitlisted_at, Registration.id) < sa.tuple_(
-            now, registration_id
-        )
     confirmed, waiting_ahead = db.session.execute(
         sa.select(
             sa.func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
-            sa.func.count().filter(Registration.status == RegistrationStatus.WAITLISTED, ahead),
+            sa.func.count().filter(_waiting_before(now, registration_id)),
         ).where(Registration.seminar_id == seminar.id)
     ).one()
     return None if confirmed < seminar.capacity else waiting_ahead + 1
@@ -406,7 +410,9 @@ def _who(request: RegistrationRequest) -> _Who:
     registration_id = None
     if db.engine.dialect.name == "postgresql":
         registration_id = db.session.scalar(
-            sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence("registrations", "id")))
+            sa.select(
+                sa.func.nextval(sa.func.pg_get_serial_sequence(Registration.__tablename__, "id"))
+            )
         )
     return _Who(participant, new, institution, registration_id)
 
@@ -450,11 +456,8 @@ def _add_registration(
         if who is not None
         else resolve_institution(request.country, request.institution)
     )
-    if registration is None:
-        new_id = who.registration_id if who is not None else None
-        place_in_line = _place_in_line(seminar, now, new_id)
-    else:
-        place_in_line = _place_in_line(seminar, now, registration.id)
+    new_id = who.registration_id if who is not None else None
+    place_in_line = _place_in_line(seminar, now, registration.id if registration else new_id)
     has_room = place_in_line is None
     with db.session.no_autoflush:
         if registration is None:
@@ -547,26 +550,23 @@ def _register_once(
     send_email: bool,
     exclusive: bool,
 ) -> Registered:
+    sqlite = db.engine.dialect.name == "sqlite"
     try:
         if by == RegisteredBy.SELF:
             check_open(seminar, now or utcnow())
-        if db.engine.dialect.name == "sqlite":
+        if sqlite:
             # One writer at a time anyway: the write lock first, then the person's writes.
             lock_seminar(seminar.id)
-            who = _who(request)
-            earlier = _earlier_submission(request.submission_id)
-        else:
-            who = _who(request)
-            # Unlocked, a person new to us has no earlier submission to find: the form's unique
-            # submission id stops a second one, and the locked way then finds the first. Locked,
-            # it is looked for before the lock, which is a queue: a second submit that meets the
-            # first under way meets its unique key, and register() tries again.
-            earlier = None
-            if not who.new or exclusive:
-                earlier = _earlier_submission(request.submission_id)
-            if earlier is None and exclusive:
+        who = _who(request)
+        # Unlocked, a person new to us has no earlier submission to find: the form's unique
+        # submission id stops a second one, and the locked way then finds the first. On
+        # PostgreSQL it is looked for before the lock, which is a queue: a second submit that
+        # meets the first under way meets its unique key, and register() tries again.
+        earlier = None if who.new and not exclusive else _earlier_submission(request.submission_id)
+        if earlier is None and not sqlite:
+            if exclusive:
                 lock_seminar(seminar.id)
-            elif earlier is None and not _places_unlimited_now(seminar.id):
+            elif not _places_unlimited_now(seminar.id):
                 raise _NeedsLock()  # a capacity was set since the seminar was read
         # Taken under the lock: arrival order (the waiting list's) is the order of the lock.
         now = now or utcnow()
