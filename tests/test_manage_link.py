@@ -3,6 +3,7 @@
 import pytest
 from icalendar import Calendar
 
+from seminar_reg.mail.messages import attachment_data
 from seminar_reg.registration.models import Registration, RegistrationStatus
 from tests.registration_helpers import (
     count,
@@ -60,9 +61,8 @@ def test_sessions_are_changed_and_an_email_updates_the_calendar(app, client, ses
     (changed,) = outbox(app, "changed")
     assert "No longer in your registration" in changed.text_body
     _calendar, cancel = changed.attachments
-    import base64
-
-    withdrawn = Calendar.from_ical(base64.b64decode(cancel["data"]))
+    with app.app_context():
+        withdrawn = Calendar.from_ical(attachment_data(cancel))
     assert str(withdrawn["method"]) == "CANCEL"
     assert len(list(withdrawn.walk("VEVENT"))) == 2
     assert all(int(event["sequence"]) == 1 for event in withdrawn.walk("VEVENT"))

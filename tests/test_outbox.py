@@ -11,7 +11,7 @@ from seminar_reg.extensions import db, utcnow
 from seminar_reg.mail.delivery import deliver_due
 from seminar_reg.mail.models import MessageStatus, OutboxMessage
 from seminar_reg.registration.models import Registration
-from tests.registration_helpers import count, outbox, register, session_ids
+from tests.registration_helpers import count, outbox, register, session_ids, token_of
 
 
 @pytest.fixture
@@ -51,6 +51,51 @@ def test_confirmation_arrives_with_text_html_calendar_and_the_right_headers(
     calendar = Calendar.from_ical(attachment.get_payload(decode=True))
     assert len(list(calendar.walk("VEVENT"))) == 2
     assert stored.status == MessageStatus.SENT and stored.sent_at is not None
+
+
+def calendars(message) -> dict[str, Calendar]:
+    return {
+        part.get_filename(): Calendar.from_ical(part.get_payload(decode=True))
+        for part in message.iter_attachments()
+    }
+
+
+def test_a_calendar_made_at_delivery_shows_the_registration_as_its_email_was_written(
+    mail_app, smtp_server, seminar
+):
+    client = mail_app.test_client()
+    first, second = session_ids(mail_app, seminar.id)
+    token = token_of(register(client, "leaders", [first, second], email="oyunaa@example.org"))
+    assert client.post(f"/r/{token}/sessions", data={"sessions": [str(first)]}).status_code == 302
+    assert deliver(mail_app).sent == 2
+    confirmation, changed = (calendars(message) for message in smtp_server.messages)
+
+    (booked,) = confirmation.values()
+    assert [int(event["sequence"]) for event in booked.walk("VEVENT")] == [0, 0]
+    assert [str(event["status"]) for event in booked.walk("VEVENT")] == ["CONFIRMED"] * 2
+    assert f"/r/{token}" in str(booked.walk("VEVENT")[0]["description"])
+    updated, withdrawn = changed["seminar.ics"], changed["cancelled-sessions.ics"]
+    assert [int(event["sequence"]) for event in updated.walk("VEVENT")] == [1]
+    assert str(withdrawn["method"]) == "CANCEL"
+    assert [str(event["uid"]).split("@")[0] for event in withdrawn.walk("VEVENT")] == [
+        str(booked.walk("VEVENT")[1]["uid"]).split("@")[0]
+    ]
+
+
+def test_an_email_whose_sessions_are_gone_is_delivered_without_its_calendar(
+    mail_app, smtp_server, seminar
+):
+    register_people(mail_app, seminar, ["oyunaa@example.org"])
+    with mail_app.app_context():
+        (confirmation,) = outbox(mail_app, "confirmation")
+        (attachment,) = confirmation.attachments
+        gone = dict(attachment, recipe=dict(attachment["recipe"], session_ids=[0, -1]))
+        db.session.get(OutboxMessage, confirmation.id).attachments = [gone]
+        db.session.commit()
+    assert deliver(mail_app).sent == 1
+    (message,) = smtp_server.messages
+    assert list(message.iter_attachments()) == []
+    assert "TVET Leaders 2030" in message.get_body(("plain",)).get_content()
 
 
 def test_many_messages_share_one_smtp_connection(mail_app, smtp_server, seminar):

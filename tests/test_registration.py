@@ -7,6 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from seminar_reg.institutions.models import Institution
+from seminar_reg.mail.messages import attachment_data
 from seminar_reg.registration.models import (
     ChoiceStatus,
     Participant,
@@ -221,9 +222,8 @@ def test_confirmation_carries_a_calendar_with_utc_instants_and_stable_uids(
     (confirmation,) = outbox(app, "confirmation")
     (attachment,) = confirmation.attachments
     assert attachment["content_type"].startswith("text/calendar")
-    import base64
-
-    calendar = Calendar.from_ical(base64.b64decode(attachment["data"]))
+    with app.app_context():
+        calendar = Calendar.from_ical(attachment_data(attachment))
     assert str(calendar["method"]) == "REQUEST"
     assert str(calendar["x-wr-timezone"]) == "Asia/Ulaanbaatar"
     events = list(calendar.walk("VEVENT"))

@@ -6,7 +6,6 @@ is not completed in time (the deliverer died) expires, so the message is sent ag
 Message-ID.
 """
 
-import base64
 import logging
 import smtplib
 import threading
@@ -18,6 +17,7 @@ from flask import Flask, current_app
 from flask_mail import Message
 
 from seminar_reg.extensions import db, mail, utcnow
+from seminar_reg.mail.messages import attachment_data
 from seminar_reg.mail.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -85,9 +85,9 @@ def _as_mail(message: OutboxMessage) -> Message:
     )
     mail_message.msgId = message.message_id
     for attachment in message.attachments:
-        mail_message.attach(
-            attachment["filename"], attachment["content_type"], base64.b64decode(attachment["data"])
-        )
+        data = attachment_data(attachment)
+        if data is not None:
+            mail_message.attach(attachment["filename"], attachment["content_type"], data)
     return mail_message
 
 

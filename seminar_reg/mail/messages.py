@@ -12,6 +12,9 @@ from seminar_reg.extensions import db
 from seminar_reg.mail.models import OutboxMessage
 from seminar_reg.urls import public_host
 
+#: what builds a deferred attachment at delivery, by name: its recipe in, the file out (or none)
+ATTACHMENT_MAKERS: dict[str, Callable[[dict], bytes | None]] = {}
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -27,6 +30,33 @@ class Attachment:
         }
 
 
+@dataclass(frozen=True)
+class DeferredAttachment:
+    """An attachment built when the message is delivered, from a recipe kept in the outbox row,
+    so that the request which writes the email does not pay for building it."""
+
+    filename: str
+    content_type: str
+    #: the name under which its maker is in ``ATTACHMENT_MAKERS``
+    maker: str
+    recipe: dict
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "maker": self.maker,
+            "recipe": self.recipe,
+        }
+
+
+def attachment_data(attachment: dict) -> bytes | None:
+    """The file of a stored attachment: kept as it is, or built now from its recipe."""
+    if "maker" in attachment:
+        return ATTACHMENT_MAKERS[attachment["maker"]](attachment["recipe"])
+    return base64.b64decode(attachment["data"])
+
+
 def queue_email(
     *,
     kind: str,
@@ -38,7 +68,7 @@ def queue_email(
     seminar_id: int | None = None,
     registration_id: int | None = None,
     reply_to: str = "",
-    attachments: tuple[Attachment, ...] = (),
+    attachments: tuple[Attachment | DeferredAttachment, ...] = (),
 ) -> OutboxMessage:
     """Render ``email/<template>.txt`` and ``.html`` and add the message to the session.
 

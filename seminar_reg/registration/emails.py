@@ -3,8 +3,8 @@
 from flask_babel import gettext as _
 
 from seminar_reg.extensions import utcnow
-from seminar_reg.mail.messages import Attachment, queue_email
-from seminar_reg.registration.calendar import registration_calendar
+from seminar_reg.mail.messages import ATTACHMENT_MAKERS, DeferredAttachment, queue_email
+from seminar_reg.registration.calendar import CalendarRequest, calendar_from_request
 from seminar_reg.registration.models import Registration, RegistrationGroup, RegistrationStatus
 from seminar_reg.registration.tokens import manage_token
 from seminar_reg.seminars.models import SeminarSession
@@ -12,6 +12,9 @@ from seminar_reg.timezones import zone
 from seminar_reg.urls import external_url
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_MAKER = "registration-calendar"
+
+ATTACHMENT_MAKERS[CALENDAR_MAKER] = calendar_from_request
 
 
 def _context(registration: Registration, **extra) -> dict:
@@ -29,8 +32,11 @@ def _context(registration: Registration, **extra) -> dict:
     }
 
 
-def _calendar(registration: Registration, method: str = "REQUEST", sessions=None) -> Attachment:
-    data = registration_calendar(
+def _calendar(
+    registration: Registration, method: str = "REQUEST", sessions=None
+) -> DeferredAttachment:
+    """The calendar as it stands now, built when the email is delivered."""
+    request = CalendarRequest.of(
         registration,
         now=utcnow(),
         token=manage_token(registration),
@@ -38,7 +44,7 @@ def _calendar(registration: Registration, method: str = "REQUEST", sessions=None
         sessions=sessions,
     )
     name = "cancelled-sessions.ics" if method == "CANCEL" else "seminar.ics"
-    return Attachment(name, CALENDAR_TYPE, data)
+    return DeferredAttachment(name, CALENDAR_TYPE, CALENDAR_MAKER, request.as_json())
 
 
 def _queue(registration: Registration, kind: str, subject, attachments=(), **extra) -> None:
