@@ -82,22 +82,6 @@ def test_a_calendar_made_at_delivery_shows_the_registration_as_its_email_was_wri
     ]
 
 
-def test_an_email_whose_sessions_are_gone_is_delivered_without_its_calendar(
-    mail_app, smtp_server, seminar
-):
-    register_people(mail_app, seminar, ["oyunaa@example.org"])
-    with mail_app.app_context():
-        (confirmation,) = outbox(mail_app, "confirmation")
-        (attachment,) = confirmation.attachments
-        gone = dict(attachment, recipe=dict(attachment["recipe"], session_ids=[0, -1]))
-        db.session.get(OutboxMessage, confirmation.id).attachments = [gone]
-        db.session.commit()
-    assert deliver(mail_app).sent == 1
-    (message,) = smtp_server.messages
-    assert list(message.iter_attachments()) == []
-    assert "TVET Leaders 2030" in message.get_body(("plain",)).get_content()
-
-
 def test_many_messages_share_one_smtp_connection(mail_app, smtp_server, seminar):
     register_people(mail_app, seminar, [f"p{i}@example.org" for i in range(12)])
     assert deliver(mail_app).sent == 12

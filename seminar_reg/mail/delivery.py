@@ -86,8 +86,7 @@ def _as_mail(message: OutboxMessage) -> Message:
     mail_message.msgId = message.message_id
     for attachment in message.attachments:
         data = attachment_data(attachment)
-        if data is not None:
-            mail_message.attach(attachment["filename"], attachment["content_type"], data)
+        mail_message.attach(attachment["filename"], attachment["content_type"], data)
     return mail_message
 
 

@@ -12,8 +12,8 @@ from seminar_reg.extensions import db
 from seminar_reg.mail.models import OutboxMessage
 from seminar_reg.urls import public_host
 
-#: what builds a deferred attachment at delivery, by name: its recipe in, the file out (or none)
-ATTACHMENT_MAKERS: dict[str, Callable[[dict], bytes | None]] = {}
+#: what builds a deferred attachment at delivery, by name: its recipe in, the file out
+ATTACHMENT_MAKERS: dict[str, Callable[[dict], bytes]] = {}
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class DeferredAttachment:
         }
 
 
-def attachment_data(attachment: dict) -> bytes | None:
+def attachment_data(attachment: dict) -> bytes:
     """The file of a stored attachment: kept as it is, or built now from its recipe."""
     if "maker" in attachment:
         return ATTACHMENT_MAKERS[attachment["maker"]](attachment["recipe"])
