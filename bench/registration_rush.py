@@ -16,7 +16,9 @@ it uses is its own, dropped after. Measures, and prints as one table:
   GET p50/p99, errors; then, in the database, registrations stored against successes reported,
   outbox rows against the emails those successes cause, and the capacity held;
 - the same rush against a bare Flask endpoint (bench.bare_app: one INSERT of the same row, no
-  forms, CSRF or outbox) served by the same gunicorn settings, and the ratio ours/bare;
+  forms, CSRF or outbox) served by the same gunicorn settings, and the ratio ours/bare; beside
+  it, the gunicorn workers' CPU time per success (GET + POST) of each, which moves less than
+  the rates when the machine's speed drifts;
 - pages on a seminar of 100,000 registrations (bench.reports builds it): the public seminar page
   and the per-country report (an organiser signed in through ``/login``) at 50 clients;
 - memory: each gunicorn worker's peak resident memory (VmHWM) after the rush and the pages.
@@ -49,7 +51,7 @@ import sqlalchemy as sa
 
 from bench import bare_app, reports
 from bench.databases import scratch_postgres
-from bench.topology import ROOT, Topology, peak_rss_kib, running
+from bench.topology import ROOT, Topology, cpu_seconds, peak_rss_kib, running
 from seminar_reg import create_app
 from seminar_reg.accounts.models import Organiser
 from seminar_reg.accounts.services import create_organiser
@@ -297,6 +299,14 @@ class Phase:
     #: share of the machine's CPU busy during the measured window, and the generator's share
     machine_busy: float
     generator_share: float
+    #: CPU time of the gunicorn workers over the whole phase (warm-up included, as successes are)
+    web_cpu_seconds: float = 0.0
+
+    @property
+    def web_cpu_per_success(self) -> float:
+        """Seconds of web CPU per successful request: steadier than the rate on a shared VM,
+        whose speed and other tenants move every rate by tens of percent within an hour."""
+        return self.web_cpu_seconds / max(1, self.tally.successes)
 
     @property
     def rate(self) -> float:
@@ -463,6 +473,15 @@ def stored(app, seminar_id: int) -> Stored:
     )
 
 
+def measured_load(topology: Topology, path: str, clients: int, args, **options) -> Phase:
+    """A phase of ``load``, with the CPU time the gunicorn workers spent on it."""
+    before = cpu_seconds(topology.web_worker_pids())
+    phase = load(topology.base_url, path, clients, args.duration, args.generators, **options)
+    after = cpu_seconds(topology.web_worker_pids())
+    phase.web_cpu_seconds = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    return phase
+
+
 def worker_peaks(topology: Topology) -> list[int]:
     """Each gunicorn worker's peak resident memory, in MiB."""
     return [round(peak_rss_kib(pid) / 1024) for pid in topology.web_worker_pids()]
@@ -538,7 +557,7 @@ def rush_ours(args, database: str, gunicorn: dict) -> tuple[list[tuple[Phase, St
             slug = f"rush-{clients}"
             seminar_id = open_seminar(app, slug, capacity)
             path = f"/seminars/{slug}/register"
-            phase = load(topology.base_url, path, clients, args.duration, args.generators)
+            phase = measured_load(topology, path, clients, args)
             print_phase("ours", phase)
             results.append((phase, stored(app, seminar_id)))
             before = phase.tally.successes
@@ -557,9 +576,7 @@ def rush_bare(args, database: str, gunicorn: dict) -> tuple[list[tuple[Phase, in
         for clients in args.clients:
             slug = f"bare-{clients}"
             path = f"/seminars/{slug}/register"
-            phase = load(
-                topology.base_url, path, clients, args.duration, args.generators, require_csrf=False
-            )
+            phase = measured_load(topology, path, clients, args, require_csrf=False)
             print_phase("bare", phase)
             rows = bare_app.registrations
             with engine.connect() as connection:
@@ -691,8 +708,13 @@ def main() -> None:
         ours, ours_peaks = rush_ours(args, database, gunicorn)
     with scratch_postgres() as database:
         bare, bare_peaks = rush_bare(args, database, gunicorn)
+    print(f"\n{'':<10}{'clients':>8}{'reg/s':>9}   gunicorn workers' CPU per success: ours, bare")
     for (mine, _stored), (floor, _count) in zip(ours, bare, strict=True):
-        print(f"{'ours/bare':<10}{mine.clients:>8}{mine.rate / (floor.rate or 1):>9.2f}")
+        print(
+            f"{'ours/bare':<10}{mine.clients:>8}{mine.rate / (floor.rate or 1):>9.2f}"
+            f"   {mine.web_cpu_per_success * 1000:>5.1f} ms,"
+            f" {floor.web_cpu_per_success * 1000:.1f} ms"
+        )
     print_stored(ours)
     print("  bare: rows stored == successes at every phase: ", end="")
     print("yes" if all(count == phase.tally.successes for phase, count in bare) else "NO")

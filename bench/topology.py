@@ -154,6 +154,17 @@ def _stop(process: subprocess.Popen) -> None:
         pass
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """Each process's CPU time so far (user + system), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    times = {}
+    for pid in pids:
+        # The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return times
+
+
 def peak_rss_kib(pid: int) -> int:
     """A process's peak resident memory (VmHWM), in KiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
