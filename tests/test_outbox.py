@@ -11,6 +11,7 @@ from seminar_reg.extensions import db, utcnow
 from seminar_reg.mail.delivery import deliver_due
 from seminar_reg.mail.models import MessageStatus, OutboxMessage
 from seminar_reg.registration.models import Registration
+from seminar_reg.seminars.models import Seminar
 from tests.registration_helpers import count, outbox, register, session_ids, token_of
 
 
@@ -80,6 +81,30 @@ def test_a_calendar_made_at_delivery_shows_the_registration_as_its_email_was_wri
     assert [str(event["uid"]).split("@")[0] for event in withdrawn.walk("VEVENT")] == [
         str(booked.walk("VEVENT")[1]["uid"]).split("@")[0]
     ]
+
+
+def test_registering_stores_what_the_calendar_shows_and_builds_no_file(mail_app, seminar):
+    register_people(mail_app, seminar, ["oyunaa@example.org"])
+    (confirmation,) = outbox(mail_app, "confirmation")
+    (attachment,) = confirmation.attachments
+    assert "data" not in attachment  # the file is the deliverer's work, off the request path
+    recipe = attachment["recipe"]
+    assert recipe["seminar_title"] == "TVET Leaders 2030"
+    assert [event["tentative"] for event in recipe["events"]] == [False, False]
+
+
+def test_a_seminar_renamed_before_delivery_keeps_text_and_calendar_alike(
+    mail_app, smtp_server, seminar
+):
+    register_people(mail_app, seminar, ["oyunaa@example.org"])
+    with mail_app.app_context():
+        db.session.get(Seminar, seminar.id).title = "Renamed since"
+        db.session.commit()
+    assert deliver(mail_app).sent == 1
+    (message,) = smtp_server.messages
+    (calendar,) = calendars(message).values()
+    assert "TVET Leaders 2030" in message.get_body(("plain",)).get_content()
+    assert str(calendar["x-wr-calname"]) == "TVET Leaders 2030"
 
 
 def test_many_messages_share_one_smtp_connection(mail_app, smtp_server, seminar):
