@@ -2,7 +2,7 @@
 
 import base64
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from email.utils import make_msgid
 
 from flask import current_app, render_template
@@ -42,12 +42,7 @@ class DeferredAttachment:
     recipe: dict
 
     def as_json(self) -> dict:
-        return {
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "maker": self.maker,
-            "recipe": self.recipe,
-        }
+        return asdict(self)
 
 
 def attachment_data(attachment: dict) -> bytes:

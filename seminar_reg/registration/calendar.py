@@ -8,7 +8,6 @@ not pay for it on the request path.
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -16,6 +15,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from seminar_reg.i18n import format_in_zone, site_name
 from seminar_reg.registration.models import Registration
 from seminar_reg.seminars.models import SeminarSession
+from seminar_reg.timezones import zone
 from seminar_reg.urls import external_url, public_host
 
 
@@ -105,7 +105,7 @@ class CalendarRequest:
 
 def _event(request: CalendarRequest, session: CalendarEvent, now: datetime) -> Event:
     cancelled = request.method == "CANCEL"
-    zone = ZoneInfo(request.seminar_timezone)
+    seminar_zone = zone(request.seminar_timezone)
     starts_at, ends_at = (
         datetime.fromisoformat(session.starts_at),
         datetime.fromisoformat(session.ends_at),
@@ -122,8 +122,8 @@ def _event(request: CalendarRequest, session: CalendarEvent, now: datetime) -> E
     event.add("dtend", ends_at)
     event.add("summary", f"{session.title} — {request.seminar_title}")
     local = (
-        f"{format_in_zone(starts_at, zone, 'HH:mm')}–"
-        f"{format_in_zone(ends_at, zone, 'HH:mm')} {request.seminar_timezone}"
+        f"{format_in_zone(starts_at, seminar_zone, 'HH:mm')}–"
+        f"{format_in_zone(ends_at, seminar_zone, 'HH:mm')} {request.seminar_timezone}"
     )
     lines = [request.seminar_title, f"{session.title} ({local})"]
     if session.join_url and not cancelled and not session.tentative:
