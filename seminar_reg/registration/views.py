@@ -67,11 +67,15 @@ def _link_limit() -> str:
 def _public_seminar(slug: str, *, partner_scopes: bool = False) -> Seminar:
     """The seminar with its sessions and partners; with the partners' scopes when a
     registration is to be made (partners hear of those in their scope)."""
-    partners = selectinload(Seminar.partners)
-    if partner_scopes:  # joined to the partners: one statement fewer than loading them apart
-        partners = partners.joinedload(Partner.scope_institutions)
+    if partner_scopes:
+        # The scopes joined to the partners, in a statement of their own: joined to the
+        # sessions as well, a seminar's rows would be its sessions times all scopes' entries.
+        partners = selectinload(Seminar.partners).joinedload(Partner.scope_institutions)
     else:
-        partners = partners.lazyload(Partner.scope_institutions)
+        # Joined with the sessions, one statement for the page: a few sessions times a few
+        # partners is a few dozen rows at most. A second statement cost the form's GET a
+        # quarter of its time.
+        partners = joinedload(Seminar.partners).lazyload(Partner.scope_institutions)
     seminar = (
         db.session.execute(
             db.select(Seminar)
