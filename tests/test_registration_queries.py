@@ -17,7 +17,7 @@ from tests.registration_helpers import register, session_ids
 
 #: statements of one successful registration POST today, on SQLite (PostgreSQL: 11), and of a GET
 POST_CEILING = 13
-GET_CEILING = 2
+GET_CEILING = 1
 
 
 @contextmanager
@@ -67,3 +67,27 @@ def test_registering_costs_the_same_statements_on_any_seminar(app, client, small
     assert on_small == on_large, f"(GET, POST) statements: small {on_small}, large {on_large}"
     get, post = on_large
     assert get <= GET_CEILING and post <= POST_CEILING, (get, post)
+
+
+#: statements of the public seminar page: the seminar with its partners, its sessions with speakers
+PAGE_CEILING = 2
+
+
+def test_the_seminar_page_costs_the_same_statements_on_any_seminar(
+    app, client, small_and_large, make_speaker
+):
+    small_sessions, large_sessions = small_and_large
+    for number, session_id in enumerate(large_sessions):
+        make_speaker(session_id, f"Speaker {number}a")
+        make_speaker(session_id, f"Speaker {number}b")
+    make_speaker(small_sessions[0], "Speaker on the small seminar")
+    client.get("/seminars/small/")  # caches filled
+    counts = {}
+    for slug in ("small", "large"):
+        with counted(app) as statements:
+            page = client.get(f"/seminars/{slug}/")
+        assert page.status_code == 200
+        assert "VETP" in page.text and "GIZ" in page.text
+        counts[slug] = len(statements)
+    assert "Speaker 7b" in page.text
+    assert counts["small"] == counts["large"] <= PAGE_CEILING, counts
