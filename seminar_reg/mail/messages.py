@@ -2,7 +2,7 @@
 
 import base64
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from email.utils import make_msgid
 
 from flask import current_app, render_template
@@ -42,7 +42,7 @@ class DeferredAttachment:
     recipe: dict
 
     def as_json(self) -> dict:
-        return asdict(self)
+        return dict(vars(self))  # the recipe is JSON already: asdict would copy it deeply
 
 
 def attachment_data(attachment: dict) -> bytes:
