@@ -48,7 +48,7 @@ from seminar_reg.registration.tokens import (
     submission_id_or_none,
 )
 from seminar_reg.seminars.models import Seminar, SeminarSession
-from seminar_reg.seminars.services import PUBLIC_STATUSES
+from seminar_reg.seminars.services import public_seminar
 from seminar_reg.text import fold
 from seminar_reg.timezones import zone
 
@@ -76,15 +76,7 @@ def _public_seminar(slug: str, *, partner_scopes: bool = False) -> Seminar:
         # partners is a few dozen rows at most. A second statement cost the form's GET a
         # quarter of its time.
         partners = joinedload(Seminar.partners).lazyload(Partner.scope_institutions)
-    seminar = (
-        db.session.execute(
-            db.select(Seminar)
-            .where(Seminar.slug == slug, Seminar.status.in_(PUBLIC_STATUSES))
-            .options(joinedload(Seminar.sessions), partners)
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    seminar = public_seminar(slug, joinedload(Seminar.sessions), partners)
     if seminar is None:
         abort(404)
     return seminar

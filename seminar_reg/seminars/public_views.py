@@ -46,17 +46,10 @@ def seminar(slug: str):
     # Two statements: the seminar joined to its few partners (not their scopes, which the page
     # does not show), then its sessions joined to their speakers. One per relationship took
     # nearly twice the page's time.
-    seminar = (
-        db.session.execute(
-            db.select(Seminar)
-            .where(Seminar.slug == slug, Seminar.status.in_(services.PUBLIC_STATUSES))
-            .options(
-                joinedload(Seminar.partners).lazyload(Partner.scope_institutions),
-                selectinload(Seminar.sessions).joinedload(SeminarSession.speakers),
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
+    seminar = services.public_seminar(
+        slug,
+        joinedload(Seminar.partners).lazyload(Partner.scope_institutions),
+        selectinload(Seminar.sessions).joinedload(SeminarSession.speakers),
     )
     if seminar is None:
         abort(404)

@@ -27,6 +27,20 @@ PUBLIC_STATUSES = (
 )
 
 
+def public_seminar(slug: str, *options) -> Seminar | None:
+    """The seminar the public may see under this slug, loaded with ``options`` (which may join
+    collections), or None."""
+    return (
+        db.session.execute(
+            db.select(Seminar)
+            .where(Seminar.slug == slug, Seminar.status.in_(PUBLIC_STATUSES))
+            .options(*options)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+
+
 @dataclass(frozen=True)
 class SeminarDetails:
     title: str
