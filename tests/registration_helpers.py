@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from seminar_reg.extensions import db
+from seminar_reg.mail.messages import render
 from seminar_reg.mail.models import OutboxMessage
 from seminar_reg.registration.models import Participant, Registration
 from seminar_reg.seminars.models import SeminarSession
@@ -74,6 +75,8 @@ def outbox(app, kind: str | None = None) -> list[OutboxMessage]:
         if kind is not None:
             query = query.where(OutboxMessage.kind == kind)
         messages = db.session.execute(query).scalars().all()
+        for message in messages:  # the bodies as delivery writes them; not committed
+            render(message)
         db.session.expunge_all()
         return messages
 

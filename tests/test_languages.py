@@ -18,6 +18,7 @@ from flask_babel import force_locale, gettext
 
 from seminar_reg.extensions import db
 from seminar_reg.i18n import session_when, zone_label
+from seminar_reg.mail.messages import render
 from seminar_reg.mail.models import OutboxMessage
 from seminar_reg.partners import services as partner_services
 from seminar_reg.partners.models import Partner
@@ -194,6 +195,7 @@ def test_emails_are_in_the_language_stored_on_the_registration(app, client, make
     register(client, "leaders", session_ids(app, seminar.id), language="mn")
     with app.app_context():
         message = db.session.execute(sa.select(OutboxMessage)).scalar_one()
+        render(message)  # as delivery does: in the language kept in the row, not the page's
     with app.test_request_context(), force_locale("mn"):
         expected = gettext("Registration confirmed: %(title)s", title="TVET Leaders 2030")
         your_sessions = gettext("Your sessions:")

@@ -10,6 +10,7 @@ from flask_migrate import downgrade, upgrade
 
 from seminar_reg import create_app
 from seminar_reg.extensions import db
+from seminar_reg.mail.models import OutboxMessage
 from tests.conftest import POSTGRES_SERVER, service_unavailable
 
 
@@ -69,3 +70,24 @@ def test_cli_upgrade_builds_the_schema(empty_database_url):
     with app.app_context():
         assert "seminars" in sa.inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_downgrading_past_rendering_at_delivery_keeps_an_email_not_rendered_yet(
+    migrated_app, caplog
+):
+    db.session.execute(
+        sa.insert(OutboxMessage).values(
+            kind="confirmation",
+            message_id="<kept@example.org>",
+            to_address="oyunaa@example.org",
+            subject="Registration confirmed",
+            template="registration_confirmation",
+            context={"registration": {"full_name": "Oyunaa"}},
+        )
+    )
+    db.session.commit()
+    with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+        downgrade(revision="f22f93d9e328")
+    assert "1 outbox messages are not rendered yet: run 'flask outbox deliver'" in caplog.text
+    db.session.rollback()
+    assert db.session.scalar(sa.select(OutboxMessage.template)) == "registration_confirmation"

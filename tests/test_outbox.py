@@ -1,15 +1,19 @@
 """The outbox: emails written with the change, delivered later over SMTP, never lost nor doubled."""
 
+import json
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from icalendar import Calendar
 
 from seminar_reg.extensions import db, utcnow
 from seminar_reg.mail.delivery import deliver_due
 from seminar_reg.mail.models import MessageStatus, OutboxMessage
+from seminar_reg.mail.snapshot import freeze, thaw
 from seminar_reg.registration.models import Registration
 from seminar_reg.seminars.models import Seminar
 from tests.registration_helpers import count, outbox, register, session_ids, token_of
@@ -105,6 +109,68 @@ def test_a_seminar_renamed_before_delivery_keeps_text_and_calendar_alike(
     (calendar,) = calendars(message).values()
     assert "TVET Leaders 2030" in message.get_body(("plain",)).get_content()
     assert str(calendar["x-wr-calname"]) == "TVET Leaders 2030"
+
+
+def stored_rows(app) -> list[OutboxMessage]:
+    """The outbox as the database holds it (``outbox()`` renders the bodies, as delivery does)."""
+    with app.app_context():
+        rows = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
+        rows = rows.all()
+        db.session.expunge_all()
+        return rows
+
+
+def test_registering_keeps_the_context_and_delivery_writes_the_text_it_sent(
+    mail_app, smtp_server, seminar
+):
+    register_people(mail_app, seminar, ["oyunaa@example.org"])
+    (queued,) = stored_rows(mail_app)
+    assert (queued.text_body, queued.html_body) == (None, None)  # not rendered on the request
+    assert queued.template == "registration_confirmation" and queued.language == "en"
+    assert queued.context["registration"]["full_name"].startswith("Оюунчимэг")
+    assert deliver(mail_app).sent == 1
+    (message,) = smtp_server.messages
+    (sent,) = stored_rows(mail_app)
+    assert sent.text_body == message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Оюунчимэг" in sent.text_body and "<html" in sent.html_body
+    assert sent.context is None  # the bodies are the record now
+
+
+def test_a_kept_context_that_does_not_fit_its_template_fails_alone(mail_app, smtp_server, seminar):
+    register_people(mail_app, seminar, ["oyunaa@example.org", "bat@example.org"])
+    with mail_app.app_context():
+        broken = db.session.execute(
+            sa.select(OutboxMessage).where(OutboxMessage.to_address == "oyunaa@example.org")
+        ).scalar_one()
+        broken.context = {key: value for key, value in broken.context.items() if key != "seminar"}
+        db.session.commit()
+    report = deliver(mail_app)
+    assert (report.sent, report.failed) == (1, 1)
+    assert [message["To"] for message in smtp_server.messages] == ["bat@example.org"]
+    failed = next(row for row in stored_rows(mail_app) if row.to_address == "oyunaa@example.org")
+    assert failed.status == MessageStatus.FAILED and failed.text_body is None
+    assert "cannot render the email" in failed.last_error and "seminar" in failed.last_error
+    assert deliver(mail_app).handled == 0  # given up, not tried again
+
+
+def test_a_kept_context_comes_back_as_it_went_in():
+    ulaanbaatar = ZoneInfo("Asia/Ulaanbaatar")
+    context = {
+        "starts_at": datetime(2026, 3, 10, 1, 0, tzinfo=UTC),
+        "zone": ulaanbaatar,
+        "status": MessageStatus.SENT,
+        "sessions": ({"id": 1, "title": "Opening", "join_url": None}, {"id": 2, "title": ""}),
+        "flag": True,
+    }
+    thawed = thaw(json.loads(json.dumps(freeze(context))))
+    assert thawed == {**context, "status": "sent", "sessions": list(context["sessions"])}
+    assert thawed["zone"] is ulaanbaatar or thawed["zone"].key == "Asia/Ulaanbaatar"
+
+
+def test_a_kept_context_refuses_a_database_object(app, make_seminar):
+    seminar = make_seminar("leaders")
+    with pytest.raises(TypeError, match="plain data, not Seminar"):
+        freeze({"seminar": seminar})
 
 
 def test_many_messages_share_one_smtp_connection(mail_app, smtp_server, seminar):

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_mail import Message
+from jinja2 import TemplateError
 
 from seminar_reg.extensions import db, mail, utcnow
-from seminar_reg.mail.messages import attachment_data
+from seminar_reg.mail.messages import attachment_data, render
 from seminar_reg.mail.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,24 @@ def _record_sent(message: OutboxMessage, now: datetime) -> None:
     message.last_error = ""
 
 
+def _rendered(messages: list[OutboxMessage], report: DeliveryReport, now) -> list[OutboxMessage]:
+    """The messages whose bodies are written, rendering those queued for later; one whose kept
+    context does not fit its template fails for good (sending it again would fail again)."""
+    ready = []
+    for message in messages:
+        try:
+            render(message)
+        except TemplateError as error:
+            log.exception("Outbox message %s does not render", message.id)
+            _record_failure(message, f"cannot render the email: {error}", final=True, now=now)
+            report.failed += 1
+        else:
+            ready.append(message)
+    if len(ready) < len(messages):
+        db.session.commit()
+    return ready
+
+
 def _send_over_smtp(messages: list[OutboxMessage], report: DeliveryReport, now: datetime) -> None:
     try:
         with mail.connect() as connection:
@@ -159,6 +178,9 @@ def deliver_due(limit: int | None = None, now: datetime | None = None) -> Delive
         batch = claim_due(limit, now_or_later)
         if not batch:
             return report
+        batch = _rendered(batch, report, now_or_later)
+        if not batch:
+            continue
         if current_app.config["MAIL_SERVER"]:
             _send_over_smtp(batch, report, now_or_later)
         else:

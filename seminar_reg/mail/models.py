@@ -38,8 +38,14 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(sa.String(254))
     reply_to: Mapped[str] = mapped_column(sa.String(254), default="")
     subject: Mapped[str] = mapped_column(sa.String(500))
-    text_body: Mapped[str] = mapped_column(sa.Text)
-    html_body: Mapped[str] = mapped_column(sa.Text, default="")
+    #: None until a message queued for later rendering is rendered (``mail.messages.render``)
+    text_body: Mapped[str | None] = mapped_column(sa.Text)
+    html_body: Mapped[str | None] = mapped_column(sa.Text)
+    #: rendered at delivery: ``email/<template>`` with ``context`` (``mail.snapshot``), in
+    #: ``language``; the context is dropped once the bodies are written
+    template: Mapped[str | None] = mapped_column(sa.String(80))
+    context: Mapped[dict | None] = mapped_column(sa.JSON)
+    language: Mapped[str] = mapped_column(sa.String(16), default="")
     #: [{"filename", "content_type", "data" (base64)}]
     attachments: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
     status: Mapped[MessageStatus] = mapped_column(default=MessageStatus.PENDING)

@@ -20,6 +20,7 @@ from seminar_reg.institutions.models import Institution
 from seminar_reg.mail.messages import Attachment, queue_email
 from seminar_reg.partners.models import NoticeKind, NotificationMode, Partner, PartnerNotice
 from seminar_reg.partners.services import issue_report_link, report_token
+from seminar_reg.registration.emails import person_view, seminar_view, session_views
 from seminar_reg.registration.models import (
     EventKind,
     Registration,
@@ -76,10 +77,17 @@ def _send(
     context: dict,
     attachments=(),
     registration_id: int | None = None,
+    later: bool = False,
 ) -> None:
     """Queue the email to each of the partner's contacts; ``registration_id`` names the person
-    it is about, so that erasing their data erases it too."""
+    it is about, so that erasing their data erases it too. With ``later`` the context is plain
+    data, and the email is rendered when it is delivered (``mail.messages.queue_email``)."""
     seminar = partner.seminar
+    about = (
+        {"partner": {"organisation": partner.organisation}, "seminar": seminar_view(seminar)}
+        if later
+        else {"partner": partner, "seminar": seminar}
+    )
     for address in partner.contact_emails:
         queue_email(
             kind=kind,
@@ -88,8 +96,7 @@ def _send(
             subject=subject,
             template=template,
             context={
-                "partner": partner,
-                "seminar": seminar,
+                **about,
                 "seminar_url": external_url("public.seminar", slug=seminar.slug),
                 **context,
             },
@@ -97,6 +104,7 @@ def _send(
             registration_id=registration_id,
             reply_to=seminar.contact_email,
             attachments=tuple(attachments),
+            later=later,
         )
 
 
@@ -114,8 +122,13 @@ def registration_event(registration: Registration, kind: EventKind) -> None:
             "partner_registration",
             lambda name=name: _("%(name)s: %(title)s", name=name, title=seminar.title),
             "partner_registration",
-            {"registration": registration, "event": kind, "sessions": registration.chosen_sessions},
+            {
+                "registration": person_view(registration),
+                "event": kind,
+                "sessions": session_views(registration.chosen_sessions),
+            },
             registration_id=registration.id,
+            later=True,
         )
 
 

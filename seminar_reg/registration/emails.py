@@ -7,7 +7,7 @@ from seminar_reg.mail.messages import ATTACHMENT_MAKERS, DeferredAttachment, que
 from seminar_reg.registration.calendar import CalendarRequest, calendar_from_request
 from seminar_reg.registration.models import Registration, RegistrationGroup, RegistrationStatus
 from seminar_reg.registration.tokens import manage_token
-from seminar_reg.seminars.models import SeminarSession
+from seminar_reg.seminars.models import Seminar, SeminarSession
 from seminar_reg.timezones import zone
 from seminar_reg.urls import external_url
 
@@ -17,13 +17,46 @@ CALENDAR_MAKER = "registration-calendar"
 ATTACHMENT_MAKERS[CALENDAR_MAKER] = calendar_from_request
 
 
+def seminar_view(seminar: Seminar) -> dict:
+    """What an email rendered later reads of the seminar (``mail.snapshot``)."""
+    return {"title": seminar.title, "contact_email": seminar.contact_email, "zone": seminar.zone}
+
+
+def session_views(sessions: list[SeminarSession]) -> list[dict]:
+    return [
+        {
+            "id": session.id,
+            "title": session.title,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "join_url": session.join_url,
+        }
+        for session in sessions
+    ]
+
+
+def person_view(registration: Registration) -> dict:
+    """What an email rendered later reads of the registration, as it is now."""
+    institution = registration.institution
+    return {
+        "full_name": registration.full_name,
+        "status": registration.status,
+        "position": registration.position,
+        "country": registration.country,
+        "institution": {"display_name": institution.display_name} if institution else None,
+    }
+
+
 def _context(registration: Registration, **extra) -> dict:
     token = manage_token(registration)
+    for name in ("removed_sessions", "session_places"):
+        if name in extra:
+            extra[name] = session_views(extra[name])
     return {
-        "registration": registration,
-        "seminar": registration.seminar,
-        "sessions": registration.chosen_sessions,
-        "waiting_session_ids": registration.waiting_session_ids,
+        "registration": person_view(registration),
+        "seminar": seminar_view(registration.seminar),
+        "sessions": session_views(registration.chosen_sessions),
+        "waiting_session_ids": sorted(registration.waiting_session_ids),
         "reader_zone": zone(registration.timezone),
         "manage_url": external_url("registration.manage", token=token),
         "seminar_url": external_url("public.seminar", slug=registration.seminar.slug),
@@ -60,6 +93,7 @@ def _queue(registration: Registration, kind: str, subject, attachments=(), **ext
         registration_id=registration.id,
         reply_to=seminar.contact_email,
         attachments=tuple(attachments),
+        later=True,
     )
 
 
