@@ -87,9 +87,8 @@ def queue_email(
             seminar_id=seminar_id,
             registration_id=registration_id,
         )
-        if later:
+        if later:  # the bodies stay None until delivery renders them
             message.template, message.context = template, freeze(context)
-            message.text_body = message.html_body = None
         else:
             message.text_body = render_template(f"email/{template}.txt", **context)
             message.html_body = render_template(f"email/{template}.html", **context)

@@ -49,9 +49,6 @@ def person_view(registration: Registration) -> dict:
 
 def _context(registration: Registration, **extra) -> dict:
     token = manage_token(registration)
-    for name in ("removed_sessions", "session_places"):
-        if name in extra:
-            extra[name] = session_views(extra[name])
     return {
         "registration": person_view(registration),
         "seminar": seminar_view(registration.seminar),
@@ -141,8 +138,8 @@ def changed(
         "changed",
         lambda: _("Your registration has changed: %(title)s", title=title),
         attachments=attachments,
-        removed_sessions=removed,
-        session_places=session_places or [],
+        removed_sessions=session_views(removed),
+        session_places=session_views(session_places or []),
     )
 
 
