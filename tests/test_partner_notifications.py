@@ -72,6 +72,42 @@ def test_an_institution_in_scope_is_heard_of_whatever_the_country(app, client, s
     assert partner_mail(app, "vetp@example.org") == []
 
 
+def test_a_partner_without_scope_hears_of_everyone_and_one_with_both_scopes_of_either(
+    app, client, make_seminar, make_partner, make_institution
+):
+    seminar = make_seminar("open", sessions=1)
+    npic = make_institution(
+        "National Polytechnic Institute of Cambodia", country="KH", acronym="NPIC"
+    )
+    make_partner(seminar.id, "UNEVOC", contacts=["unevoc@example.org"])
+    make_partner(
+        seminar.id, "VETP", countries=["MN"], institutions=[npic], contacts=["vetp@example.org"]
+    )
+    sessions = session_ids(app, seminar.id)
+    register(client, "open", sessions, email="mn@example.org", country="MN")
+    register(
+        client,
+        "open",
+        sessions,
+        email="kh@example.org",
+        country="KH",
+        institution_name="NPIC",
+        institution_type="",
+    )
+    register(
+        client,
+        "open",
+        sessions,
+        email="de@example.org",
+        country="DE",
+        institution_name="Berufsschule Hamburg",
+        institution_type="tvet_institute",
+    )
+    assert len(partner_mail(app, "unevoc@example.org")) == 3
+    heard = [m.subject for m in partner_mail(app, "vetp@example.org")]
+    assert len(heard) == 2, heard
+
+
 def test_changes_and_cancellations_in_scope_are_told_too(app, client, seminar, sessions):
     token = token_of(register(client, "leaders", sessions))
     client.post(f"/r/{token}/sessions", data={"sessions": [str(sessions[0])]})

@@ -18,7 +18,13 @@ from seminar_reg.extensions import db, insert_once
 from seminar_reg.i18n import locale_name
 from seminar_reg.institutions.models import Institution
 from seminar_reg.mail.messages import Attachment, queue_email
-from seminar_reg.partners.models import NoticeKind, NotificationMode, Partner, PartnerNotice
+from seminar_reg.partners.models import (
+    NoticeKind,
+    NotificationMode,
+    Partner,
+    PartnerNotice,
+    partner_scope_institutions,
+)
 from seminar_reg.partners.services import issue_report_link, report_token
 from seminar_reg.registration.emails import person_view, seminar_view, session_views
 from seminar_reg.registration.models import (
@@ -47,13 +53,41 @@ def in_scope(partner: Partner):
     return sa.or_(*conditions) if conditions else sa.true()
 
 
-def covers(partner: Partner, registration: Registration) -> bool:
-    if partner.covers_whole_seminar:
-        return True
-    institution_ids = {institution.id for institution in partner.scope_institutions}
-    return registration.country in partner.scope_countries or (
-        registration.institution_id in institution_ids
-    )
+def _covering(partners: list[Partner], registration: Registration) -> list[Partner]:
+    """The partners whose scope holds this registration. A scope country decides without the
+    institutions; the others' institutions are read in one statement for all of them, as ids
+    (a registration needs no more of them), unless they are loaded already."""
+    undecided = [p for p in partners if registration.country not in p.scope_countries]
+    institution_ids = _scope_institution_ids(undecided)
+    return [
+        partner
+        for partner in partners
+        if partner not in undecided
+        or registration.institution_id in institution_ids[partner.id]
+        or not (partner.scope_countries or institution_ids[partner.id])  # the whole seminar
+    ]
+
+
+def _scope_institution_ids(partners: list[Partner]) -> dict[int, set[int]]:
+    ids = {partner.id: set() for partner in partners}
+    unloaded = []
+    for partner in partners:
+        if "scope_institutions" in sa.inspect(partner).unloaded:
+            unloaded.append(partner.id)
+        else:
+            ids[partner.id] = {institution.id for institution in partner.scope_institutions}
+    if unloaded:
+        # Nothing pending bears on it: no flush for it (the commit writes them all at once).
+        with db.session.no_autoflush:
+            rows = db.session.execute(
+                sa.select(
+                    partner_scope_institutions.c.partner_id,
+                    partner_scope_institutions.c.institution_id,
+                ).where(partner_scope_institutions.c.partner_id.in_(unloaded))
+            ).all()
+        for partner_id, institution_id in rows:
+            ids[partner_id].add(institution_id)
+    return ids
 
 
 def _language() -> str:
@@ -111,11 +145,13 @@ def _send(
 def registration_event(registration: Registration, kind: EventKind) -> None:
     """Tell each partner who wants every registration, and whose scope it is in."""
     seminar = registration.seminar
-    for partner in seminar.partners:
-        if partner.notification_mode != NotificationMode.EACH_REGISTRATION:
-            continue
-        if not partner.contact_emails or not covers(partner, registration):
-            continue
+    listening = [
+        partner
+        for partner in seminar.partners
+        if partner.notification_mode == NotificationMode.EACH_REGISTRATION
+        and partner.contact_emails
+    ]
+    for partner in _covering(listening, registration):
         name = registration.full_name
         _send(
             partner,

@@ -65,8 +65,9 @@ def _link_limit() -> str:
 
 
 def _public_seminar(slug: str, *, partner_scopes: bool = False) -> Seminar:
-    """The seminar with its sessions and partners; with the partners' scopes when a
-    registration is to be made (partners hear of those in their scope)."""
+    """The seminar with its sessions and partners; with the partners' scopes when a group is to
+    be registered (partners hear of those in their scope). One registration needs only the ids
+    of a few partners' scope institutions, and reads them itself (``partners.notifications``)."""
     if partner_scopes:
         # The scopes joined to the partners, in a statement of their own: joined to the
         # sessions as well, a seminar's rows would be its sessions times all scopes' entries.
@@ -107,7 +108,7 @@ def _closed_page(seminar: Seminar, message: str):
 @bp.route("/seminars/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
 def register(slug: str):
-    seminar = _public_seminar(slug, partner_scopes=request.method == "POST")
+    seminar = _public_seminar(slug)
     try:
         services.check_open(seminar, utcnow())
     except DomainError as error:
