@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from flask import Flask, redirect, request
 from markupsafe import escape
 
+import seminar_reg  # noqa: F401  (the real app's handling of connections)
+
 metadata = sa.MetaData()
 registrations = sa.Table(
     "bare_registrations",
@@ -59,8 +61,10 @@ app = Flask(__name__)
 
 @functools.cache
 def engine() -> sa.Engine:
-    """The database of the real app's setting, with its pool options, made on first use."""
-    return sa.create_engine(os.environ["SEMINAR_REG_SQLALCHEMY_DATABASE_URI"], pool_pre_ping=True)
+    """The database of the real app's setting, made on first use. Its connections are handled
+    as the real app's are (importing ``seminar_reg`` sets that up for every engine: the check of
+    a pooled connection before it is lent, the connection settings)."""
+    return sa.create_engine(os.environ["SEMINAR_REG_SQLALCHEMY_DATABASE_URI"])
 
 
 @app.get("/healthz")

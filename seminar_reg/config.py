@@ -6,7 +6,6 @@ class DefaultConfig:
     SECRET_KEY: str | None = None
     #: set by create_app to a SQLite file in the instance folder unless configured
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     #: the name in the header, page titles and emails; empty: "Seminar registration", translated
     SITE_NAME = ""

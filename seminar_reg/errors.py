@@ -59,7 +59,8 @@ def handle_server_error(error: InternalServerError) -> tuple[str, int]:
 def handle_database_unavailable(error: sa.exc.DBAPIError) -> tuple[str, int]:
     """The database went away during the request (restarted, failed over, the connection cut):
     the transaction is undone, so nothing is half-stored; the pool checks each connection
-    before lending it (pool_pre_ping), so the next request gets a working one."""
+    before lending it (seminar_reg._replace_closed_connection), so the next request gets a
+    working one."""
     if not error.connection_invalidated and not isinstance(error, sa.exc.OperationalError):
         raise error
     logging.getLogger(__name__).warning("database unavailable: %s", error.orig)

@@ -1,7 +1,7 @@
 """PostgreSQL's connections cut, between requests and in the middle of one.
 
-Between requests (a restart, a failover, an idle timeout), the pool's pre-ping finds the dead
-connections and the next request works. In the middle of a registration, the request fails
+Between requests (a restart, a failover, an idle timeout), the pool's check on checkout finds
+the dead connections and the next request works. In the middle of a registration, the request fails
 with a clear 503 page, nothing of it is stored (not the person, not the registration, not its
 emails), and the same person registering again a moment later is stored once.
 """
@@ -24,13 +24,15 @@ def admin_engine(app) -> sa.Engine:
 
 
 def terminate(app, pid: int | None = None) -> int:
-    """Cut one backend, or every other connection to the test database; how many were cut."""
+    """Cut one backend, or every other connection to the test database, and wait until they
+    are gone (up to 5 s); how many were cut."""
     admin = admin_engine(app)
     condition = "pid = :pid" if pid else "datname = current_database() AND pid <> pg_backend_pid()"
     with admin.connect() as connection:
         cut = connection.execute(
             sa.text(
-                f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE {condition}"
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                f" WHERE {condition}"
             ),
             {"pid": pid},
         ).scalar_one()
