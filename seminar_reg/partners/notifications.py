@@ -53,17 +53,25 @@ def in_scope(partner: Partner):
     return sa.or_(*conditions) if conditions else sa.true()
 
 
-def _covering(partners: list[Partner], registration: Registration) -> list[Partner]:
-    """The partners whose scope holds this registration. A scope country decides without the
-    institutions; the others' institutions are read in one statement for all of them, as ids
-    (a registration needs no more of them), unless they are loaded already."""
-    undecided = [p for p in partners if registration.country not in p.scope_countries]
+def told_of_each(seminar: Seminar, country: str, institution_id: int) -> list[Partner]:
+    """The partners who want to hear of every registration and whose scope holds one from this
+    country and institution. A scope country decides without the institutions; the others'
+    institutions are read in one statement for all of them, as ids (a registration needs no
+    more of them), unless they are loaded already. A registration asks before it takes the
+    seminar's lock, which is a queue."""
+    listening = [
+        partner
+        for partner in seminar.partners
+        if partner.notification_mode == NotificationMode.EACH_REGISTRATION
+        and partner.contact_emails
+    ]
+    undecided = [p for p in listening if country not in p.scope_countries]
     institution_ids = _scope_institution_ids(undecided)
     return [
         partner
-        for partner in partners
+        for partner in listening
         if partner not in undecided
-        or registration.institution_id in institution_ids[partner.id]
+        or institution_id in institution_ids[partner.id]
         or not (partner.scope_countries or institution_ids[partner.id])  # the whole seminar
     ]
 
@@ -142,16 +150,15 @@ def _send(
         )
 
 
-def registration_event(registration: Registration, kind: EventKind) -> None:
-    """Tell each partner who wants every registration, and whose scope it is in."""
+def registration_event(
+    registration: Registration, kind: EventKind, told: list[Partner] | None = None
+) -> None:
+    """Tell each partner who wants every registration, and whose scope it is in (``told``, when
+    the caller has asked ``told_of_each`` already)."""
     seminar = registration.seminar
-    listening = [
-        partner
-        for partner in seminar.partners
-        if partner.notification_mode == NotificationMode.EACH_REGISTRATION
-        and partner.contact_emails
-    ]
-    for partner in _covering(listening, registration):
+    if told is None:
+        told = told_of_each(seminar, registration.country, registration.institution_id)
+    for partner in told:
         name = registration.full_name
         _send(
             partner,

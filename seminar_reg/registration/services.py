@@ -20,6 +20,7 @@ from seminar_reg.institutions.models import Institution, InstitutionType
 from seminar_reg.institutions.services import find_match
 from seminar_reg.locks import lock_row
 from seminar_reg.partners import notifications as partners
+from seminar_reg.partners.models import Partner
 from seminar_reg.registration import emails
 from seminar_reg.registration.models import (
     ChoiceStatus,
@@ -293,14 +294,20 @@ def rebalance(seminar: Seminar, now: datetime) -> Rebalanced:
     return result
 
 
-def record(registration: Registration, kind: EventKind, now: datetime) -> None:
-    """Note what happened, for the partners' digests, and tell partners who want every change."""
+def record(
+    registration: Registration,
+    kind: EventKind,
+    now: datetime,
+    told: list[Partner] | None = None,
+) -> None:
+    """Note what happened, for the partners' digests, and tell partners who want every change
+    (``told``: those of them whose scope it is in, when already known)."""
     db.session.add(
         RegistrationEvent(
             seminar_id=registration.seminar_id, registration=registration, kind=kind, at=now
         )
     )
-    partners.registration_event(registration, kind)
+    partners.registration_event(registration, kind, told)
 
 
 def announce(result: Rebalanced, now: datetime) -> None:
@@ -390,19 +397,23 @@ def check_open(seminar: Seminar, now: datetime) -> None:
 @dataclass(frozen=True)
 class _Who:
     """The person and the institution of a registration, found or made before the seminar's
-    lock is taken: neither depends on the seminar's places, and the lock is a queue."""
+    lock is taken, and the partners to tell of it: none of them depends on the seminar's
+    places, and the lock is a queue."""
 
     participant: Participant
     new: bool  # the participant was made now: it has no registration to find
     institution: Institution
+    #: the partners who hear of each registration in their scope, and of this one
+    told: list[Partner]
     #: PostgreSQL: the id a new registration will have, so that its manage link (which carries
     #: the id) is written with its row instead of in an UPDATE under the lock
     registration_id: int | None = None
 
 
-def _who(request: RegistrationRequest) -> _Who:
+def _who(seminar: Seminar, request: RegistrationRequest) -> _Who:
     participant, new = _participant(request.person.email)
     institution = resolve_institution(request.country, request.institution)
+    told = partners.told_of_each(seminar, request.country, institution.id)
     registration_id = None
     if db.engine.dialect.name == "postgresql":
         registration_id = db.session.scalar(
@@ -410,7 +421,7 @@ def _who(request: RegistrationRequest) -> _Who:
                 sa.func.nextval(sa.func.pg_get_serial_sequence(Registration.__tablename__, "id"))
             )
         )
-    return _Who(participant, new, institution, registration_id)
+    return _Who(participant, new, institution, told, registration_id)
 
 
 def _add_registration(
@@ -483,7 +494,7 @@ def _add_registration(
     token = issue_manage_token(registration)  # flushes first when the id is not known yet
     db.session.flush()  # the ids that the emails and the partners' scopes read
     kind = EventKind.REGISTERED if has_room else EventKind.WAITLISTED
-    record(registration, kind, now)
+    record(registration, kind, now, told=who.told if who is not None else None)
     return Registered(registration, token, waitlist_position=place_in_line)
 
 
@@ -553,7 +564,7 @@ def _register_once(
         if sqlite:
             # One writer at a time anyway: the write lock first, then the person's writes.
             lock_seminar(seminar.id)
-        who = _who(request)
+        who = _who(seminar, request)
         # Unlocked, a person new to us has no earlier submission to find: the form's unique
         # submission id stops a second one, and the locked way then finds the first. On
         # PostgreSQL it is looked for before the lock, which is a queue: a second submit that
