@@ -55,6 +55,30 @@ def test_connections_cut_between_requests_are_replaced(app, client, make_seminar
     assert count(app, Registration) == 1
 
 
+def test_connections_that_are_fine_are_kept(app, client, make_seminar):
+    """The check on checkout replaces only a closed connection: a sound one is lent again,
+    not reconnected on every request."""
+    seminar = make_seminar("leaders")
+    sessions = session_ids(app, seminar.id)
+    assert client.get("/seminars/leaders/").status_code == 200
+    with app.app_context():
+        engine = db.engine
+    connects = []
+
+    def connected(*_args):
+        connects.append(1)
+
+    sa.event.listen(engine, "connect", connected)
+    try:
+        for number in range(5):
+            assert client.get("/seminars/leaders/register").status_code == 200
+            response = register(client, "leaders", sessions, email=f"p{number}@example.org")
+            assert response.status_code == 302
+    finally:
+        sa.event.remove(engine, "connect", connected)
+    assert connects == []
+
+
 def test_a_connection_cut_during_a_registration_stores_nothing(app, client, make_seminar):
     seminar = make_seminar("leaders")
     sessions = session_ids(app, seminar.id)
