@@ -53,7 +53,7 @@ def in_scope(partner: Partner):
     return sa.or_(*conditions) if conditions else sa.true()
 
 
-def told_of_each(seminar: Seminar, country: str, institution_id: int) -> list[Partner]:
+def told_of_each(seminar: Seminar, country: str, institution_id: int | None) -> list[Partner]:
     """The partners who want to hear of every registration and whose scope holds one from this
     country and institution. A scope country decides without the institutions; the others'
     institutions are read in one statement for all of them, as ids (a registration needs no
