@@ -1,9 +1,9 @@
 """PostgreSQL's connections cut, between requests and in the middle of one.
 
 Between requests (a restart, a failover, an idle timeout), the pool's check on checkout finds
-the dead connections and the next request works. In the middle of a registration, the request fails
-with a clear 503 page, nothing of it is stored (not the person, not the registration, not its
-emails), and the same person registering again a moment later is stored once.
+the dead connections and the next request works. In the middle of a registration, the request
+fails with a clear 503 page, nothing of it is stored (not the person, not the registration, not
+its emails), and the same person registering again a moment later is stored once.
 """
 
 import pytest

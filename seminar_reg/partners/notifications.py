@@ -65,12 +65,13 @@ def told_of_each(seminar: Seminar, country: str, institution_id: int | None) -> 
         if partner.notification_mode == NotificationMode.EACH_REGISTRATION
         and partner.contact_emails
     ]
-    undecided = [p for p in listening if country not in p.scope_countries]
-    institution_ids = _scope_institution_ids(undecided)
+    institution_ids = _scope_institution_ids(
+        [partner for partner in listening if country not in partner.scope_countries]
+    )
     return [
         partner
         for partner in listening
-        if partner not in undecided
+        if country in partner.scope_countries
         or institution_id in institution_ids[partner.id]
         or not (partner.scope_countries or institution_ids[partner.id])  # the whole seminar
     ]
