@@ -8,9 +8,10 @@ many people register, cancel and import at the same moment.
 2. Races on PostgreSQL, each repeated ROUNDS times on a new seminar, threads released together
    by a barrier, each with its own app context and session; the invariants are read with SQL:
    a) registrations at capacity: confirmed == capacity, the rest waitlisted in arrival order,
-      one person and one registration per email, even with a double-clicked submit;
+      one person and one registration per email, even with a double-clicked submit; the places
+      taken as kept (PlacesTaken) equal them counted;
    b) cancellations while others wait and newcomers register: never over capacity, each freed
-      place promotes exactly one, in waiting-list order;
+      place promotes exactly one, in waiting-list order; the places kept equal them counted;
    c) the same attendance report imported twice at once: the result equals one import;
    d) registrations where no place is limited, which take no exclusive lock: one registration
       per person, a double click and two forms of one person at once included, and a capacity
@@ -39,6 +40,7 @@ from seminar_reg.mail.models import MessageStatus, OutboxMessage
 from seminar_reg.registration import services as registrations
 from seminar_reg.registration.models import (
     Participant,
+    PlacesTaken,
     RegisteredBy,
     Registration,
     RegistrationStatus,
@@ -87,6 +89,17 @@ def status_counts(app, seminar_id: int) -> dict[str, int]:
             .group_by(Registration.status)
         ).all()
         return {status.value: number for status, number in rows}
+
+
+def places_kept(app, seminar_id: int) -> dict[str, int]:
+    """The seminar's places taken as kept (not counted), in the shape of ``status_counts``."""
+    with app.app_context():
+        kept = db.session.execute(
+            sa.select(PlacesTaken.confirmed, PlacesTaken.waiting).where(
+                PlacesTaken.seminar_id == seminar_id
+            )
+        ).one()
+    return {"confirmed": kept.confirmed, "waitlisted": kept.waiting}
 
 
 def emails_by_status(app, seminar_id: int, status: RegistrationStatus) -> list[str]:
@@ -291,6 +304,10 @@ def test_concurrent_registrations_fill_the_places_and_store_each_person_once(app
             "confirmed": CAPACITY,
             "waitlisted": RUSH - 1 - CAPACITY,
         }, f"round {round_}"
+        assert places_kept(app, result.seminar_id) == {
+            "confirmed": CAPACITY,
+            "waitlisted": RUSH - 1 - CAPACITY,
+        }, f"round {round_}: the places kept are not the places taken"
         with app.app_context():
             per_email = db.session.execute(
                 sa.select(Participant.email, sa.func.count())
@@ -414,6 +431,10 @@ def test_concurrent_cancellations_promote_one_each_in_waiting_list_order(app, ma
             "cancelled": CANCELS,
             "waitlisted": len(waiting) - CANCELS + NEWCOMERS,
         }, f"round {round_}"
+        assert places_kept(app, seminar.id) == {
+            "confirmed": CAPACITY,
+            "waitlisted": len(waiting) - CANCELS + NEWCOMERS,
+        }, f"round {round_}: the places kept are not the places taken"
         assert sorted(emails_by_status(app, seminar.id, RegistrationStatus.CONFIRMED)) == sorted(
             confirmed[CANCELS:] + waiting[:CANCELS]
         ), f"round {round_}: not promoted in waiting-list order"
@@ -534,6 +555,14 @@ def test_a_capacity_set_during_a_rush_of_unlimited_places_holds(app, make_semina
             assert outcomes[0].error is None, f"round {round_}: {outcomes[0].error!r}"
             assert stored_capacity == capacity, f"round {round_}"
             assert counts.get("confirmed", 0) <= capacity, f"round {round_}: over capacity"
+            # Counted by the first registration under the new capacity, if one came after it.
+            with app.app_context():
+                counted = db.session.get(PlacesTaken, seminar.id) is not None
+            if counted:
+                assert places_kept(app, seminar.id) == {
+                    "confirmed": counts.get("confirmed", 0),
+                    "waitlisted": counts.get("waitlisted", 0),
+                }, f"round {round_}: the places kept are not the places taken"
 
 
 # --- 2c. the same attendance report imported twice at once --------------------------------------

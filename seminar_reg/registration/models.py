@@ -191,6 +191,20 @@ class Registration(db.Model):
         return f"<Registration {self.id} seminar={self.seminar_id} {self.status}>"
 
 
+class PlacesTaken(db.Model):
+    """How many of a seminar's registrations are confirmed and how many wait: counted once,
+    then kept by each change of a status, all of which hold the seminar's lock, so that a
+    registration need not count them under it (the lock is a queue). No row: not counted yet."""
+
+    __tablename__ = "places_taken"
+
+    seminar_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("seminars.id", ondelete="CASCADE"), primary_key=True
+    )
+    confirmed: Mapped[int]
+    waiting: Mapped[int]
+
+
 class SessionChoice(db.Model):
     """A session a registration attends, with a place or waiting for one."""
 

@@ -27,6 +27,7 @@ from seminar_reg.registration.models import (
     EventKind,
     Gender,
     Participant,
+    PlacesTaken,
     RegisteredBy,
     Registration,
     RegistrationEvent,
@@ -177,6 +178,71 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
+def _waiting_behind(waitlisted_at: datetime, registration_id: int | None):
+    """The waiting registrations behind one waitlisted at that time with that id: the others
+    of ``_waiting_before``, put so that an index finds them from the end of the list."""
+    behind = Registration.waitlisted_at > waitlisted_at
+    if registration_id is not None:
+        behind = sa.and_(
+            Registration.waitlisted_at >= waitlisted_at,
+            sa.or_(behind, Registration.id >= registration_id),
+        )
+    return sa.and_(Registration.status == RegistrationStatus.WAITLISTED, behind)
+
+
+def _places_taken(seminar_id: int) -> tuple[int, int]:
+    """Under the seminar's lock: its confirmed and waiting registrations, counted the first
+    time and from then on kept by ``_count_move``."""
+    kept = db.session.execute(
+        sa.select(PlacesTaken.confirmed, PlacesTaken.waiting).where(
+            PlacesTaken.seminar_id == seminar_id
+        )
+    ).one_or_none()
+    if kept is not None:
+        return kept.confirmed, kept.waiting
+    confirmed, waiting = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+            sa.func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
+        ).where(Registration.seminar_id == seminar_id)
+    ).one()
+    db.session.execute(
+        sa.insert(PlacesTaken).values(seminar_id=seminar_id, confirmed=confirmed, waiting=waiting)
+    )
+    return confirmed, waiting
+
+
+def _count_move(
+    seminar_id: int,
+    before: RegistrationStatus | None,
+    after: RegistrationStatus,
+    number: int = 1,
+) -> None:
+    """Under the seminar's lock: keep its places taken, once counted, in step with ``number``
+    registrations that went from ``before`` (None: new) to ``after``."""
+    change = dict.fromkeys(ACTIVE, 0)
+    if before in change:
+        change[before] -= number
+    if after in change:
+        change[after] += number
+    if any(change.values()):
+        db.session.execute(
+            sa.update(PlacesTaken)
+            .where(PlacesTaken.seminar_id == seminar_id)
+            .values(
+                confirmed=PlacesTaken.confirmed + change[RegistrationStatus.CONFIRMED],
+                waiting=PlacesTaken.waiting + change[RegistrationStatus.WAITLISTED],
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def forget_places_taken(seminar_id: int) -> None:
+    """Under the seminar's lock, when no place of it is limited any more: its registrations
+    will not queue for the lock, so they will not keep its places taken either."""
+    db.session.execute(sa.delete(PlacesTaken).where(PlacesTaken.seminar_id == seminar_id))
+
+
 def _places_limited(seminar: Seminar) -> bool:
     """Whether the seminar or any of its sessions has a capacity, as loaded."""
     return seminar.capacity is not None or any(s.capacity is not None for s in seminar.sessions)
@@ -185,18 +251,21 @@ def _places_limited(seminar: Seminar) -> bool:
 def _places_unlimited_now(seminar_id: int) -> bool:
     """Whether no place of the seminar is limited, read afresh while holding its row in
     key-share mode: capacities change only under the row's exclusive lock, which waits for this
-    transaction, as this one waits for a change under way."""
+    transaction, as this one waits for a change under way. A seminar whose places taken are
+    kept (its capacity was removed past ``update_seminar``) counts as limited: a registration
+    made without the lock does not keep them."""
     limited_sessions = (
         sa.select(sa.func.count())
         .where(SeminarSession.seminar_id == Seminar.id, SeminarSession.capacity.is_not(None))
         .scalar_subquery()
     )
-    capacity, sessions_with_capacity = db.session.execute(
-        sa.select(Seminar.capacity, limited_sessions)
+    kept = sa.exists().where(PlacesTaken.seminar_id == Seminar.id)
+    capacity, sessions_with_capacity, places_kept = db.session.execute(
+        sa.select(Seminar.capacity, limited_sessions, kept)
         .where(Seminar.id == seminar_id)
         .with_for_update(read=True, key_share=True, of=Seminar)
     ).one()
-    return capacity is None and not sessions_with_capacity
+    return capacity is None and not sessions_with_capacity and not places_kept
 
 
 class _NeedsLock(Exception):
@@ -217,17 +286,21 @@ def _seminar_has_room(seminar: Seminar) -> bool:
 def _place_in_line(seminar: Seminar, now: datetime, registration_id: int | None) -> int | None:
     """Under the seminar's lock: None when it has a place for one more, else the place on its
     waiting list of a registration waitlisted ``now`` (with this id; a new one's comes after
-    every other). One statement: the lock is a queue, and each statement in it is waited for.
+    every other). The places taken are kept, not counted: the lock is a queue, and a count
+    under it would grow with the seminar.
     """
     if seminar.capacity is None:
         return None
-    confirmed, waiting_ahead = db.session.execute(
-        sa.select(
-            sa.func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
-            sa.func.count().filter(_waiting_before(now, registration_id)),
-        ).where(Registration.seminar_id == seminar.id)
-    ).one()
-    return None if confirmed < seminar.capacity else waiting_ahead + 1
+    confirmed, waiting = _places_taken(seminar.id)
+    if confirmed < seminar.capacity:
+        return None
+    # Usually nobody: the lock's order is the order of arrival.
+    behind = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(Registration.seminar_id == seminar.id, _waiting_behind(now, registration_id))
+    )
+    return waiting - behind + 1
 
 
 def _place_choices(registration: Registration, sessions: list[SeminarSession]) -> None:
@@ -267,6 +340,12 @@ def rebalance(seminar: Seminar, now: datetime) -> Rebalanced:
             registration.sequence += 1
             result.promoted.append(registration)
         db.session.flush()
+        _count_move(
+            seminar.id,
+            RegistrationStatus.WAITLISTED,
+            RegistrationStatus.CONFIRMED,
+            len(result.promoted),
+        )
     taken = limited_places_taken(seminar.sessions)
     for session in seminar.sessions:
         free_places = (
@@ -466,6 +545,7 @@ def _add_registration(
     new_id = who.registration_id if who is not None else None
     place_in_line = _place_in_line(seminar, now, registration.id if registration else new_id)
     has_room = place_in_line is None
+    before = registration.status if registration is not None else None
     with db.session.no_autoflush:
         if registration is None:
             # choices=[]: a new registration has none, and need not ask the database so
@@ -493,6 +573,8 @@ def _add_registration(
     _place_choices(registration, sessions)
     token = issue_manage_token(registration)  # flushes first when the id is not known yet
     db.session.flush()  # the ids that the emails and the partners' scopes read
+    if exclusive:  # else no place is limited, and none is kept (see _places_unlimited_now)
+        _count_move(seminar.id, before, registration.status)
     kind = EventKind.REGISTERED if has_room else EventKind.WAITLISTED
     record(registration, kind, now, told=who.told if who is not None else None)
     return Registered(registration, token, waitlist_position=place_in_line)
@@ -774,11 +856,13 @@ def cancel(
 def cancel_uncommitted(registration: Registration, *, by_organiser: bool, now: datetime) -> None:
     """``cancel`` in the caller's transaction, which commits it."""
     lock_seminar(registration.seminar_id)
+    before = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.waitlisted_at = None
     registration.sequence += 1
     db.session.flush()
+    _count_move(registration.seminar_id, before, registration.status)
     emails.cancelled(registration, by_organiser=by_organiser)
     record(registration, EventKind.CANCELLED, now)
     announce(rebalance(registration.seminar, now), now)
@@ -797,6 +881,7 @@ def promote(registration: Registration, now: datetime | None = None) -> None:
         registration.waitlisted_at = None
         registration.sequence += 1
         db.session.flush()
+        _count_move(registration.seminar_id, RegistrationStatus.WAITLISTED, registration.status)
         result = rebalance(registration.seminar, now)
         if registration not in result.promoted:
             emails.promoted(registration)

@@ -113,6 +113,8 @@ def update_seminar(seminar: Seminar, details: SeminarDetails) -> None:
             )
         _apply(seminar, details)
         db.session.flush()
+        if details.capacity is None:
+            places.forget_places_taken(seminar.id)
         now = utcnow()
         places.announce(places.rebalance(seminar, now), now)
         db.session.commit()
