@@ -190,13 +190,15 @@ def _waiting_behind(waitlisted_at: datetime, registration_id: int | None):
     return sa.and_(Registration.status == RegistrationStatus.WAITLISTED, behind)
 
 
+#: Core statements on the kept places: cheaper than the ORM's, and under the lock
+_PLACES = PlacesTaken.__table__
+
+
 def _places_taken(seminar_id: int) -> tuple[int, int]:
     """Under the seminar's lock: its confirmed and waiting registrations, counted the first
     time and from then on kept by ``_count_move``."""
     kept = db.session.execute(
-        sa.select(PlacesTaken.confirmed, PlacesTaken.waiting).where(
-            PlacesTaken.seminar_id == seminar_id
-        )
+        sa.select(_PLACES.c.confirmed, _PLACES.c.waiting).where(_PLACES.c.seminar_id == seminar_id)
     ).one_or_none()
     if kept is not None:
         return kept.confirmed, kept.waiting
@@ -207,7 +209,7 @@ def _places_taken(seminar_id: int) -> tuple[int, int]:
         ).where(Registration.seminar_id == seminar_id)
     ).one()
     db.session.execute(
-        sa.insert(PlacesTaken).values(seminar_id=seminar_id, confirmed=confirmed, waiting=waiting)
+        sa.insert(_PLACES).values(seminar_id=seminar_id, confirmed=confirmed, waiting=waiting)
     )
     return confirmed, waiting
 
@@ -227,20 +229,19 @@ def _count_move(
         change[after] += number
     if any(change.values()):
         db.session.execute(
-            sa.update(PlacesTaken)
-            .where(PlacesTaken.seminar_id == seminar_id)
+            sa.update(_PLACES)
+            .where(_PLACES.c.seminar_id == seminar_id)
             .values(
-                confirmed=PlacesTaken.confirmed + change[RegistrationStatus.CONFIRMED],
-                waiting=PlacesTaken.waiting + change[RegistrationStatus.WAITLISTED],
+                confirmed=_PLACES.c.confirmed + change[RegistrationStatus.CONFIRMED],
+                waiting=_PLACES.c.waiting + change[RegistrationStatus.WAITLISTED],
             )
-            .execution_options(synchronize_session=False)
         )
 
 
 def forget_places_taken(seminar_id: int) -> None:
     """Under the seminar's lock, when no place of it is limited any more: its registrations
     will not queue for the lock, so they will not keep its places taken either."""
-    db.session.execute(sa.delete(PlacesTaken).where(PlacesTaken.seminar_id == seminar_id))
+    db.session.execute(sa.delete(_PLACES).where(_PLACES.c.seminar_id == seminar_id))
 
 
 def _places_limited(seminar: Seminar) -> bool:
@@ -259,7 +260,7 @@ def _places_unlimited_now(seminar_id: int) -> bool:
         .where(SeminarSession.seminar_id == Seminar.id, SeminarSession.capacity.is_not(None))
         .scalar_subquery()
     )
-    kept = sa.exists().where(PlacesTaken.seminar_id == Seminar.id)
+    kept = sa.exists().where(_PLACES.c.seminar_id == Seminar.id)
     capacity, sessions_with_capacity, places_kept = db.session.execute(
         sa.select(Seminar.capacity, limited_sessions, kept)
         .where(Seminar.id == seminar_id)
@@ -287,7 +288,8 @@ def _place_in_line(seminar: Seminar, now: datetime, registration_id: int | None)
     """Under the seminar's lock: None when it has a place for one more, else the place on its
     waiting list of a registration waitlisted ``now`` (with this id; a new one's comes after
     every other). The places taken are kept, not counted: the lock is a queue, and a count
-    under it would grow with the seminar.
+    under it would grow with the seminar. (Not read in the lock's statement: on PostgreSQL
+    that statement reads other tables as they were before it waited for the lock.)
     """
     if seminar.capacity is None:
         return None
