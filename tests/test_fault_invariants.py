@@ -15,7 +15,7 @@ many people register, cancel and import at the same moment.
    c) the same attendance report imported twice at once: the result equals one import;
    d) registrations where no place is limited, which take no exclusive lock: one registration
       per person, a double click and two forms of one person at once included, and a capacity
-      set in the middle of the rush holds.
+      of the seminar or of a session set in the middle of the rush holds.
 """
 
 import functools
@@ -563,6 +563,44 @@ def test_a_capacity_set_during_a_rush_of_unlimited_places_holds(app, make_semina
                     "confirmed": counts.get("confirmed", 0),
                     "waitlisted": counts.get("waitlisted", 0),
                 }, f"round {round_}: the places kept are not the places taken"
+
+
+def session_capacity_job(session_id: int, capacity: int):
+    """A job for run_together: the organiser saves the session with this capacity."""
+
+    def prepare():
+        stored = db.session.get(SeminarSession, session_id)
+        details = seminars.SessionDetails(
+            **{f.name: getattr(stored, f.name) for f in fields(seminars.SessionDetails)}
+        )
+        return lambda: seminars.update_session(stored, replace(details, capacity=capacity))
+
+    return prepare
+
+
+@on_postgresql
+def test_a_session_capacity_set_during_a_rush_of_unlimited_places_holds(app, make_seminar):
+    capacity, rush_size = 4, 10
+    for round_ in range(ROUNDS):
+        seminar = make_seminar(f"workshop-{round_}", sessions=1)
+        session_id = scalar(
+            app, sa.select(SeminarSession.id).where(SeminarSession.seminar_id == seminar.id)
+        )
+        people = [f"w{round_}p{number}@example.org" for number in range(rush_size)]
+        jobs = [registration_job(seminar.id, email) for email in people]
+        outcomes = run_together(app, [session_capacity_job(session_id, capacity), *jobs])
+        assert [o.error for o in outcomes[1:] if o.error] == [], f"round {round_}"
+        stored_capacity = scalar(
+            app, sa.select(SeminarSession.capacity).where(SeminarSession.id == session_id)
+        )
+        with app.app_context():
+            taken = registrations.session_places_taken([session_id]).get(session_id, 0)
+        if isinstance(outcomes[0].error, DomainError):
+            assert stored_capacity is None, f"round {round_}"
+        else:
+            assert outcomes[0].error is None, f"round {round_}: {outcomes[0].error!r}"
+            assert stored_capacity == capacity, f"round {round_}"
+            assert taken <= capacity, f"round {round_}: {taken} places in the session"
 
 
 # --- 2c. the same attendance report imported twice at once --------------------------------------

@@ -254,7 +254,16 @@ def _places_unlimited_now(seminar_id: int) -> bool:
     key-share mode: capacities change only under the row's exclusive lock, which waits for this
     transaction, as this one waits for a change under way. A seminar whose places taken are
     kept (its capacity was removed past ``update_seminar``) counts as limited: a registration
-    made without the lock does not keep them."""
+    made without the lock does not keep them.
+
+    Read in a statement of its own after the lock's: a statement that waited for a lock reads
+    the locked row anew, but other rows (the sessions') as they were before it waited.
+    """
+    db.session.execute(
+        sa.select(Seminar.id)
+        .where(Seminar.id == seminar_id)
+        .with_for_update(read=True, key_share=True)
+    )
     limited_sessions = (
         sa.select(sa.func.count())
         .where(SeminarSession.seminar_id == Seminar.id, SeminarSession.capacity.is_not(None))
@@ -262,9 +271,7 @@ def _places_unlimited_now(seminar_id: int) -> bool:
     )
     kept = sa.exists().where(_PLACES.c.seminar_id == Seminar.id)
     capacity, sessions_with_capacity, places_kept = db.session.execute(
-        sa.select(Seminar.capacity, limited_sessions, kept)
-        .where(Seminar.id == seminar_id)
-        .with_for_update(read=True, key_share=True, of=Seminar)
+        sa.select(Seminar.capacity, limited_sessions, kept).where(Seminar.id == seminar_id)
     ).one()
     return capacity is None and not sessions_with_capacity and not places_kept
 
