@@ -239,8 +239,8 @@ def _count_move(
 
 
 def forget_places_taken(seminar_id: int) -> None:
-    """Under the seminar's lock, when no place of it is limited any more: its registrations
-    will not queue for the lock, so they will not keep its places taken either."""
+    """Under the seminar's lock, when its capacity is removed: forgotten, so that its
+    registrations need not queue for the lock to keep them (see ``_places_unlimited_now``)."""
     db.session.execute(sa.delete(_PLACES).where(_PLACES.c.seminar_id == seminar_id))
 
 
