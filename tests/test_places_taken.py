@@ -72,6 +72,14 @@ def set_capacity_directly(seminar_id: int, capacity: int | None) -> None:
     db.session.commit()
 
 
+def register(seminar_id: int, email: str, **options) -> registrations.Registered:
+    """One person registers for every session of the seminar."""
+    seminar = db.session.get(Seminar, seminar_id)
+    return registrations.register(
+        seminar, request_for(email, [s.id for s in seminar.sessions]), **options
+    )
+
+
 def of_status(seminar_id: int, *statuses: RegistrationStatus) -> list[Registration]:
     return list(
         db.session.execute(
@@ -101,7 +109,7 @@ class Walk:
         return f"person{self.people}@example.org"
 
     def register(self) -> None:
-        result = registrations.register(self.seminar, request_for(self.email(), self.sessions()))
+        result = register(self.seminar_id, self.email())
         told = result.waitlist_position
         assert told == registrations.waitlist_position(result.registration), "told a wrong place"
 
@@ -110,7 +118,7 @@ class Walk:
         if cancelled:
             email = self.chooser.choice(cancelled).email
             if not email.endswith(retention.ERASED_DOMAIN):
-                registrations.register(self.seminar, request_for(email, self.sessions()))
+                register(self.seminar_id, email)
 
     def register_group(self) -> None:
         registrations.register_group(
@@ -206,18 +214,9 @@ def test_places_kept_equal_places_counted_after_every_kind_of_change(app, make_s
 def test_someone_waitlisted_at_an_earlier_time_is_told_their_true_place(app, make_seminar):
     seminar = make_seminar("small", capacity=1, sessions=1)
     with app.app_context():
-        sessions = [s.id for s in db.session.get(Seminar, seminar.id).sessions]
-
-        def register(email: str, minutes: int) -> registrations.Registered:
-            return registrations.register(
-                db.session.get(Seminar, seminar.id),
-                request_for(email, sessions),
-                now=NOW + timedelta(minutes=minutes),
-            )
-
-        register("first@example.org", 0)
-        later = register("later@example.org", 10)
-        earlier = register("earlier@example.org", 5)
+        register(seminar.id, "first@example.org", now=NOW)
+        later = register(seminar.id, "later@example.org", now=NOW + timedelta(minutes=10))
+        earlier = register(seminar.id, "earlier@example.org", now=NOW + timedelta(minutes=5))
         assert (later.waitlist_position, earlier.waitlist_position) == (1, 1)
         assert registrations.waitlist_position(earlier.registration) == 1
         assert registrations.waitlist_position(later.registration) == 2
@@ -227,43 +226,29 @@ def test_someone_waitlisted_at_an_earlier_time_is_told_their_true_place(app, mak
 def test_a_capacity_removed_past_the_form_keeps_the_places_kept_true(app, make_seminar):
     seminar = make_seminar("small", capacity=2, sessions=1)
     with app.app_context():
-        sessions = [s.id for s in db.session.get(Seminar, seminar.id).sessions]
-
-        def register(email: str) -> registrations.Registered:
-            return registrations.register(
-                db.session.get(Seminar, seminar.id), request_for(email, sessions)
-            )
-
         for number in range(3):
-            register(f"before{number}@example.org")
+            register(seminar.id, f"before{number}@example.org")
         assert kept(seminar.id) == (2, 1)
         set_capacity_directly(seminar.id, None)
         # No place limited, but the places are kept: these must still keep them.
-        register("unlimited0@example.org")
-        register("unlimited1@example.org")
+        register(seminar.id, "unlimited0@example.org")
+        register(seminar.id, "unlimited1@example.org")
         assert kept(seminar.id) == counted(seminar.id) == (4, 1)
         set_capacity_directly(seminar.id, 5)
-        assert register("last@example.org").waitlist_position is None
-        assert register("over@example.org").waitlist_position == 2
+        assert register(seminar.id, "last@example.org").waitlist_position is None
+        assert register(seminar.id, "over@example.org").waitlist_position == 2
         assert kept(seminar.id) == counted(seminar.id) == (5, 2)
 
 
 def test_a_capacity_removed_in_the_form_forgets_the_places_and_counts_them_anew(app, make_seminar):
     seminar = make_seminar("small", capacity=2, sessions=1)
     with app.app_context():
-        sessions = [s.id for s in db.session.get(Seminar, seminar.id).sessions]
-
-        def register(email: str) -> registrations.Registered:
-            return registrations.register(
-                db.session.get(Seminar, seminar.id), request_for(email, sessions)
-            )
-
         for number in range(3):
-            register(f"before{number}@example.org")
+            register(seminar.id, f"before{number}@example.org")
         save_capacity(db.session.get(Seminar, seminar.id), None)  # the waiting one moves up
         assert kept(seminar.id) is None
-        register("unlimited@example.org")
+        register(seminar.id, "unlimited@example.org")
         save_capacity(db.session.get(Seminar, seminar.id), 5)
-        assert register("last@example.org").waitlist_position is None
-        assert register("over@example.org").waitlist_position == 1
+        assert register(seminar.id, "last@example.org").waitlist_position is None
+        assert register(seminar.id, "over@example.org").waitlist_position == 1
         assert kept(seminar.id) == counted(seminar.id) == (5, 1)
