@@ -5,15 +5,25 @@ import sqlalchemy as sa
 from seminar_reg.extensions import db
 
 
-def lock_row(model, row_id: int) -> None:
+def lock_row(model, row_id: int, column=None):
     """Take the row's lock (PostgreSQL: SELECT ... FOR UPDATE). SQLite has no row locks: a
-    write that changes nothing takes the database's write lock, which serialises the same."""
+    write that changes nothing (not even a column's ``onupdate``, such as ``updated_at``)
+    takes the database's write lock, which serialises the same.
+
+    Returns the row's ``column`` as the lock found it, when one is asked for: read anew after
+    waiting for whoever held the lock (on PostgreSQL the locked row is; other rows are not).
+    """
     if db.engine.dialect.name == "sqlite":
-        db.session.execute(
+        statement = (
             sa.update(model)
             .where(model.id == row_id)
-            .values(id=model.id)
+            .values({c.key: c for c in model.__table__.c if c.primary_key or c.onupdate})
             .execution_options(synchronize_session=False)
         )
+        if column is not None:
+            statement = statement.returning(column)
     else:
-        db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
+        statement = sa.select(model.id if column is None else column).where(model.id == row_id)
+        statement = statement.with_for_update()
+    result = db.session.execute(statement)
+    return None if column is None else result.scalar_one()

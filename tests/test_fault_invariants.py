@@ -603,6 +603,51 @@ def test_a_session_capacity_set_during_a_rush_of_unlimited_places_holds(app, mak
             assert taken <= capacity, f"round {round_}: {taken} places in the session"
 
 
+@on_postgresql
+def test_a_capacity_lowered_during_a_rush_holds(app, make_seminar):
+    """Registrations that read the seminar before the organiser's save and waited for its lock
+    place people by the capacity saved, not the one they read."""
+    capacity, rush_size = 4, 10
+    for round_ in range(ROUNDS):
+        seminar = make_seminar(f"lowered-{round_}", sessions=1, capacity=rush_size)
+        people = [f"l{round_}p{number}@example.org" for number in range(rush_size)]
+        jobs = [registration_job(seminar.id, email) for email in people]
+        outcomes = run_together(app, [capacity_job(seminar.id, capacity), *jobs])
+        assert [o.error for o in outcomes[1:] if o.error] == [], f"round {round_}"
+        counts = status_counts(app, seminar.id)
+        if isinstance(outcomes[0].error, DomainError):
+            continue  # more than the new capacity had registered when the organiser saved
+        assert outcomes[0].error is None, f"round {round_}: {outcomes[0].error!r}"
+        assert counts.get("confirmed", 0) <= capacity, f"round {round_}: {counts} over capacity"
+        assert places_kept(app, seminar.id) == {
+            "confirmed": counts.get("confirmed", 0),
+            "waitlisted": counts.get("waitlisted", 0),
+        }, f"round {round_}: the places kept are not the places taken"
+
+
+@on_postgresql
+def test_a_session_capacity_lowered_during_a_rush_holds(app, make_seminar):
+    capacity, rush_size = 4, 10
+    for round_ in range(ROUNDS):
+        seminar = make_seminar(f"narrowed-{round_}", sessions=1)
+        session_id = scalar(
+            app, sa.select(SeminarSession.id).where(SeminarSession.seminar_id == seminar.id)
+        )
+        with app.app_context():
+            db.session.get(SeminarSession, session_id).capacity = rush_size
+            db.session.commit()
+        people = [f"n{round_}p{number}@example.org" for number in range(rush_size)]
+        jobs = [registration_job(seminar.id, email) for email in people]
+        outcomes = run_together(app, [session_capacity_job(session_id, capacity), *jobs])
+        assert [o.error for o in outcomes[1:] if o.error] == [], f"round {round_}"
+        with app.app_context():
+            taken = registrations.session_places_taken([session_id]).get(session_id, 0)
+        if isinstance(outcomes[0].error, DomainError):
+            continue
+        assert outcomes[0].error is None, f"round {round_}: {outcomes[0].error!r}"
+        assert taken <= capacity, f"round {round_}: {taken} places in the session"
+
+
 # --- 2c. the same attendance report imported twice at once --------------------------------------
 
 REPORT = "zoom_meeting_participants_1.csv"

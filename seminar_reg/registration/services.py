@@ -105,9 +105,16 @@ class Rebalanced:
 # --- places -------------------------------------------------------------------------------------
 
 
-def lock_seminar(seminar_id: int) -> None:
-    """Serialise every change of a seminar's places until the transaction ends."""
-    lock_row(Seminar, seminar_id)
+def lock_seminar(seminar: Seminar) -> None:
+    """Serialise every change of a seminar's places until the transaction ends, and read its
+    limits again when an organiser saved the seminar or a session since they were read (the
+    lock may have waited for that save): what holds from here is the saved capacity. Every save
+    of a capacity changes the seminar's row (``updated_at``), which the lock reads anew."""
+    saved_at = lock_row(Seminar, seminar.id, Seminar.updated_at)
+    if saved_at != seminar.updated_at:
+        for session in seminar.sessions:
+            db.session.expire(session)
+        db.session.expire(seminar)
 
 
 def confirmed_count(seminar_id: int) -> int:
@@ -654,7 +661,7 @@ def _register_once(
             check_open(seminar, now or utcnow())
         if sqlite:
             # One writer at a time anyway: the write lock first, then the person's writes.
-            lock_seminar(seminar.id)
+            lock_seminar(seminar)
         who = _who(seminar, request)
         # Unlocked, a person new to us has no earlier submission to find: the form's unique
         # submission id stops a second one, and the locked way then finds the first. On
@@ -663,7 +670,7 @@ def _register_once(
         earlier = None if who.new and not exclusive else _earlier_submission(request.submission_id)
         if earlier is None and not sqlite:
             if exclusive:
-                lock_seminar(seminar.id)
+                lock_seminar(seminar)
             elif not _places_unlimited_now(seminar.id):
                 raise _NeedsLock()  # a capacity was set since the seminar was read
         # Taken under the lock: arrival order (the waiting list's) is the order of the lock.
@@ -721,7 +728,7 @@ def register_group(
     """Register colleagues of one institution at once: all of them, or none."""
     try:
         check_open(seminar, now or utcnow())
-        lock_seminar(seminar.id)
+        lock_seminar(seminar)
         now = now or utcnow()  # under the lock: the group's place in the order of arrival
         if submission_id:
             earlier = db.session.execute(
@@ -775,7 +782,7 @@ def import_registrations(
     now = now or utcnow()
     report = ImportReport()
     try:
-        lock_seminar(seminar.id)
+        lock_seminar(seminar)
         for line, request in rows:
             try:
                 with db.session.begin_nested():
@@ -824,7 +831,7 @@ def change_sessions(registration: Registration, session_ids, now: datetime | Non
         if registration.status == RegistrationStatus.CANCELLED:
             raise DomainError(_("This registration is cancelled."))
         sessions = _chosen_sessions(seminar, tuple(session_ids or ()))
-        lock_seminar(seminar.id)
+        lock_seminar(seminar)
         kept = {c.session_id for c in registration.choices}
         wanted = {s.id for s in sessions}
         if kept == wanted:
@@ -864,7 +871,7 @@ def cancel(
 
 def cancel_uncommitted(registration: Registration, *, by_organiser: bool, now: datetime) -> None:
     """``cancel`` in the caller's transaction, which commits it."""
-    lock_seminar(registration.seminar_id)
+    lock_seminar(registration.seminar)
     before = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
@@ -881,7 +888,7 @@ def promote(registration: Registration, now: datetime | None = None) -> None:
     """An organiser moves someone off the waiting list, when there is a place."""
     now = now or utcnow()
     try:
-        lock_seminar(registration.seminar_id)
+        lock_seminar(registration.seminar)
         if registration.status != RegistrationStatus.WAITLISTED:
             raise DomainError(_("Only someone on the waiting list can be moved up."))
         if not _seminar_has_room(registration.seminar):
@@ -905,7 +912,7 @@ def promote(registration: Registration, now: datetime | None = None) -> None:
 def capacity_changed(seminar: Seminar, now: datetime | None = None) -> Rebalanced:
     """After a seminar's or session's capacity was raised: fill the new places. Commits."""
     try:
-        lock_seminar(seminar.id)
+        lock_seminar(seminar)
         result = rebalance(seminar, now or utcnow())
         announce(result, now)
         db.session.commit()

@@ -102,7 +102,7 @@ def create_seminar(organiser: Organiser, details: SeminarDetails) -> Seminar:
 def update_seminar(seminar: Seminar, details: SeminarDetails) -> None:
     """Save; a raised capacity lets people in from the waiting list, a lower one must still fit."""
     try:
-        places.lock_seminar(seminar.id)
+        places.lock_seminar(seminar)
         registered = places.confirmed_count(seminar.id)
         if details.capacity is not None and details.capacity < registered:
             raise DomainError(
@@ -200,7 +200,7 @@ def add_session(seminar: Seminar, details: SessionDetails) -> SeminarSession:
 
 def update_session(session: SeminarSession, details: SessionDetails) -> None:
     try:
-        places.lock_seminar(session.seminar_id)
+        places.lock_seminar(session.seminar)
         taken = places.session_places_taken([session.id]).get(session.id, 0)
         if details.capacity is not None and details.capacity < taken:
             raise DomainError(
@@ -210,6 +210,8 @@ def update_session(session: SeminarSession, details: SessionDetails) -> None:
                 )
             )
         _apply(session, details)
+        # Registrations waiting for the lock read the session anew when the seminar changed.
+        session.seminar.updated_at = utcnow()
         db.session.flush()
         now = utcnow()
         places.announce(places.rebalance(session.seminar, now), now)
