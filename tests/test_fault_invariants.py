@@ -15,7 +15,9 @@ many people register, cancel and import at the same moment.
    c) the same attendance report imported twice at once: the result equals one import;
    d) registrations where no place is limited, which take no exclusive lock: one registration
       per person, a double click and two forms of one person at once included, and a capacity
-      of the seminar or of a session set in the middle of the rush holds.
+      of the seminar or of a session set in the middle of the rush holds;
+   e) a session deleted while people who chose it submit: each is registered before the
+      deletion or told to choose sessions of this seminar only, never an error page.
 """
 
 import functools
@@ -635,6 +637,70 @@ def test_a_capacity_lowered_during_a_rush_holds(app, make_seminar):
         }, f"round {round_}: the places kept are not the places taken"
         saved += 1
     assert saved, "the organiser's save never came before the rush had filled the seminar"
+
+
+def delete_session_job(session_id: int, delay: float):
+    """A job for run_together: the organiser deletes the session ``delay`` seconds in."""
+
+    def prepare():
+        stored = db.session.get(SeminarSession, session_id)
+        stored.seminar.sessions  # noqa: B018 -- read before the start, as the page had
+
+        def delete():
+            time.sleep(delay)
+            seminars.delete_session(stored)
+
+        return delete
+
+    return prepare
+
+
+@on_postgresql
+@pytest.mark.parametrize("capacity", [None, 4], ids=["unlimited", "limited"])
+def test_a_session_deleted_during_a_rush_refuses_its_choice_with_a_message(
+    app, make_seminar, capacity
+):
+    """People who chose a session that the organiser deletes while they submit are either
+    registered before the deletion (their choice goes with the session) or told to choose
+    sessions of this seminar only; nobody meets an error without a message."""
+    rush_size = 10
+    refused = stored_before = 0
+    for round_ in range(ROUNDS):
+        seminar = make_seminar(f"deleted-{round_}", sessions=2, capacity=capacity)
+        with app.app_context():
+            doomed = db.session.get(Seminar, seminar.id).sessions[1].id
+        people = [f"d{round_}p{number}@example.org" for number in range(rush_size)]
+        jobs = [registration_job(seminar.id, email) for email in people]
+        # From at once to after the first registrations, so that some meet the deletion midway.
+        delay = (round_ % 5) * 0.02
+        outcomes = run_together(app, [delete_session_job(doomed, delay), *jobs])
+        assert outcomes[0].error is None, f"round {round_}: {outcomes[0].error!r}"
+        for outcome in outcomes[1:]:
+            if outcome.error is not None:
+                assert isinstance(outcome.error, DomainError), f"round {round_}: {outcome.error!r}"
+                assert outcome.error.message == "Choose sessions of this seminar only."
+                refused += 1
+        counts = status_counts(app, seminar.id)
+        stored = sum(1 for outcome in outcomes[1:] if outcome.error is None)
+        assert sum(counts.values()) == stored, f"round {round_}: {counts}"
+        stored_before += stored
+        assert (
+            scalar(
+                app,
+                sa.select(sa.func.count())
+                .select_from(SeminarSession)
+                .where(SeminarSession.id == doomed),
+            )
+            == 0
+        )
+        if capacity is not None and stored:  # places are kept from the first registration on
+            assert counts.get("confirmed", 0) <= capacity, f"round {round_}: {counts}"
+            assert places_kept(app, seminar.id) == {
+                "confirmed": counts.get("confirmed", 0),
+                "waitlisted": counts.get("waitlisted", 0),
+            }, f"round {round_}: the places kept are not the places taken"
+    assert refused, "no registration ever came after the deletion"
+    assert stored_before, "no registration ever came before the deletion"
 
 
 # --- 2c. the same attendance report imported twice at once --------------------------------------
