@@ -41,10 +41,12 @@ from seminar_reg.mail.delivery import deliver_due
 from seminar_reg.mail.models import MessageStatus, OutboxMessage
 from seminar_reg.registration import services as registrations
 from seminar_reg.registration.models import (
+    EventKind,
     Participant,
     PlacesTaken,
     RegisteredBy,
     Registration,
+    RegistrationEvent,
     RegistrationStatus,
 )
 from seminar_reg.seminars import services as seminars
@@ -262,9 +264,16 @@ class Rush:
     outcomes: list[Outcome]
 
 
-def rush(app, make_seminar, round_: int) -> Rush:
-    """RUSH registrations at once for CAPACITY places, one person submitting twice."""
+def rush(app, make_seminar, round_: int, kept: bool) -> Rush:
+    """RUSH registrations at once for CAPACITY places, one person submitting twice. With
+    ``kept``, the seminar's places taken are kept before the rush (none taken yet), as on a
+    seminar that had registrations before; else the rush's first registration counts them,
+    under the seminar's lock, while the others queue for it."""
     seminar = make_seminar(f"rush-{round_}", capacity=CAPACITY, sessions=1)
+    if kept:
+        with app.app_context():
+            db.session.add(PlacesTaken(seminar_id=seminar.id, confirmed=0, waiting=0))
+            db.session.commit()
     people = [f"r{round_}p{number}@example.org" for number in range(RUSH - 1)]
     double_click = f"submit-{uuid.uuid4().hex}"
 
@@ -294,10 +303,18 @@ def places_in_lock_order(app, created: list[Made]):
         ).all()
 
 
+kept_before_the_rush = pytest.mark.parametrize(
+    "kept", [False, True], ids=["counted-in-the-rush", "kept-before"]
+)
+
+
 @on_postgresql
-def test_concurrent_registrations_fill_the_places_and_store_each_person_once(app, make_seminar):
+@kept_before_the_rush
+def test_concurrent_registrations_fill_the_places_and_store_each_person_once(
+    app, make_seminar, kept
+):
     for round_ in range(ROUNDS):
-        result = rush(app, make_seminar, round_)
+        result = rush(app, make_seminar, round_, kept)
         errors = [o.error for o in result.outcomes if o.error is not None]
         assert errors == [], f"round {round_}: {errors!r}"
         created = [o.value for o in result.outcomes if o.value.created]
@@ -329,6 +346,19 @@ def test_concurrent_registrations_fill_the_places_and_store_each_person_once(app
                 .where(OutboxMessage.seminar_id == result.seminar_id)
             )
             assert outbox == RUSH - 1, f"round {round_}: one email per registration"
+            # Each told what it got, and its event says the same.
+            told = db.session.execute(
+                sa.select(Registration.status, OutboxMessage.kind, RegistrationEvent.kind)
+                .join(OutboxMessage, OutboxMessage.registration_id == Registration.id)
+                .join(RegistrationEvent, RegistrationEvent.registration_id == Registration.id)
+                .where(Registration.seminar_id == result.seminar_id)
+            ).all()
+            assert Counter(told) == {
+                (RegistrationStatus.CONFIRMED, "confirmation", EventKind.REGISTERED): CAPACITY,
+                (RegistrationStatus.WAITLISTED, "waitlisted", EventKind.WAITLISTED): RUSH
+                - 1
+                - CAPACITY,
+            }, f"round {round_}"
         rows = places_in_lock_order(app, created)
         # The places go to the first CAPACITY to take the seminar's lock.
         assert [r.status for r in rows] == [RegistrationStatus.CONFIRMED] * CAPACITY + [
@@ -337,11 +367,12 @@ def test_concurrent_registrations_fill_the_places_and_store_each_person_once(app
 
 
 @on_postgresql
+@kept_before_the_rush
 def test_concurrent_registrations_queue_in_arrival_order_and_are_told_their_true_place(
-    app, make_seminar
+    app, make_seminar, kept
 ):
     for round_ in range(ROUNDS):
-        result = rush(app, make_seminar, round_)
+        result = rush(app, make_seminar, round_, kept)
         created = [o.value for o in result.outcomes if o.error is None and o.value.created]
         waiting = [
             r
