@@ -131,6 +131,10 @@ def make_app(database_url):
 
     yield make
     for app in apps:
+        # Threads that may hold a connection end first: one left checked out by dispose() is
+        # garbage-collected unclosed later, and its ResourceWarning fails whichever test is
+        # running then.
+        app.extensions["outbox_deliverer"].stop()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -358,8 +362,10 @@ def mail_app(make_app, smtp_server):
 
 
 @pytest.fixture
-def serve():
-    """Serve an app over real HTTP on a free loopback port, one thread per request."""
+def serve(make_app):
+    """Serve an app over real HTTP on a free loopback port, one thread per request. Stopped
+    before the apps' teardown (hence ``make_app``): ``server_close`` waits for the requests
+    under way, such as a browser's last ones when its test ends."""
     servers = []
 
     def start(app) -> str:

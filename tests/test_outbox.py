@@ -276,6 +276,21 @@ def test_delivery_runs_in_the_background_after_the_commit(make_app, smtp_server,
     assert [m["To"] for m in smtp_server.messages] == ["oyunaa@example.org"]
 
 
+def test_stopping_the_background_delivery_lets_the_one_under_way_finish(
+    make_app, smtp_server, make_seminar
+):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, OUTBOX_DISPATCH="thread")
+    seminar = make_seminar("leaders")
+    register_people(app, seminar, ["oyunaa@example.org"])
+    deliverer = app.extensions["outbox_deliverer"]
+    deliverer.stop()
+    assert not deliverer.thread.is_alive()
+    assert [m.status for m in outbox(app)] == [MessageStatus.SENT]
+    register_people(app, seminar, ["bat@example.org"])  # kept for the next delivery
+    assert not deliverer.thread.is_alive()
+    assert sorted(m.status for m in outbox(app)) == [MessageStatus.PENDING, MessageStatus.SENT]
+
+
 def test_a_failed_registration_writes_no_email(app, make_seminar):
     seminar = make_seminar("leaders")
     client = app.test_client()

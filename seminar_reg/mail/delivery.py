@@ -205,13 +205,26 @@ class BackgroundDeliverer:
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.stopping = False
 
     def nudge(self) -> None:
         with self.lock:
+            if self.stopping:
+                return  # the messages stay in the outbox for the next delivery
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._run, name="outbox", daemon=True)
                 self.thread.start()
         self.wake.set()
+
+    def stop(self, timeout: float = 30) -> None:
+        """Finish the delivery under way or asked for, and end the thread: before the app's
+        database connections are closed, which would leave this thread's connection open."""
+        with self.lock:
+            self.stopping = True
+            thread = self.thread
+        self.wake.set()
+        if thread is not None:
+            thread.join(timeout)
 
     def _run(self) -> None:
         while True:
@@ -224,6 +237,8 @@ class BackgroundDeliverer:
                     log.exception("Outbox delivery failed; the messages stay in the outbox")
                 finally:
                     db.session.remove()
+            if self.stopping:
+                return
 
 
 class CeleryNudge:
