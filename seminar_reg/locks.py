@@ -1,4 +1,4 @@
-"""Row locks that hold until the transaction ends, on both databases."""
+"""Row locks, and the seminars' gates, that hold until the transaction ends."""
 
 import sqlalchemy as sa
 
@@ -27,3 +27,19 @@ def lock_row(model, row_id: int, column=None):
         statement = statement.with_for_update()
     result = db.session.execute(statement)
     return None if column is None else result.scalar_one()
+
+
+#: the first key of the seminars' gates among PostgreSQL's advisory locks
+_SEMINAR_GATE = 0x5E31
+
+
+def pass_seminar_gate(seminar_id: int, *, shared: bool) -> None:
+    """PostgreSQL: take the seminar's gate until the transaction ends, shared (many at once)
+    or exclusive (alone). A heavyweight lock, whose waiters queue in turn: a new shared taker
+    waits behind an exclusive one waiting. The seminar's row lock has no such queue for
+    key-share takers (every registration's foreign keys, and the registrations made without
+    the seminar's lock), which can pass an organiser waiting to save for as long as they keep
+    coming. Whoever takes both takes the gate first, so that none waits for the other in turn.
+    """
+    function = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
+    db.session.execute(sa.select(function(_SEMINAR_GATE, seminar_id)))

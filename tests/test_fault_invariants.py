@@ -37,6 +37,7 @@ from seminar_reg.attendance.services import import_report
 from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, utcnow
 from seminar_reg.institutions.models import Institution, InstitutionType
+from seminar_reg.locks import pass_seminar_gate
 from seminar_reg.mail.delivery import deliver_due
 from seminar_reg.mail.models import MessageStatus, OutboxMessage
 from seminar_reg.registration import services as registrations
@@ -596,6 +597,68 @@ def test_a_capacity_set_during_a_rush_of_unlimited_places_holds(app, make_semina
                     "confirmed": counts.get("confirmed", 0),
                     "waitlisted": counts.get("waitlisted", 0),
                 }, f"round {round_}: the places kept are not the places taken"
+
+
+def title_job(seminar_id: int, title: str):
+    """A job for run_together: the organiser saves the seminar with a new title."""
+
+    def prepare():
+        stored = db.session.get(Seminar, seminar_id)
+        details = seminars.SeminarDetails(
+            **{f.name: getattr(stored, f.name) for f in fields(seminars.SeminarDetails)}
+        )
+        return lambda: seminars.update_seminar(stored, replace(details, title=title))
+
+    return prepare
+
+
+def start_job(app, job, name: str, finished: list[str]) -> threading.Thread:
+    """Run a job for run_together in a thread of its own, which adds ``name`` to ``finished``."""
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                job()()
+                finished.append(name)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_for_gate_waiters(app, number: int) -> None:
+    """Until ``number`` transactions wait for a seminar's gate (up to 10 s)."""
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    deadline = time.monotonic() + 10
+    while scalar(app, waiting) < number:
+        assert time.monotonic() < deadline, (
+            f"expected {number} transactions waiting for the seminar's gate"
+        )
+        time.sleep(0.01)
+
+
+@on_postgresql
+def test_registrations_that_keep_coming_do_not_keep_an_organiser_from_saving(app, make_seminar):
+    """Registrations for unlimited places do not queue for the seminar's lock; but one that
+    comes while an organiser waits to save waits for the save, so that a rush cannot keep the
+    organiser waiting for as long as it lasts."""
+    seminar = make_seminar("busy", sessions=1)
+    finished: list[str] = []
+    with app.app_context():
+        pass_seminar_gate(seminar.id, shared=True)  # a registration under way
+        save = start_job(app, title_job(seminar.id, "Renamed"), "save", finished)
+        wait_for_gate_waiters(app, 1)
+        late = start_job(app, registration_job(seminar.id, "late@example.org"), "late", finished)
+        wait_for_gate_waiters(app, 2)
+        assert finished == []
+        db.session.rollback()  # the registration under way ends
+    save.join(timeout=30)
+    late.join(timeout=30)
+    assert finished == ["save", "late"]
+    assert status_counts(app, seminar.id) == {"confirmed": 1}
+    assert scalar(app, sa.select(Seminar.title).where(Seminar.id == seminar.id)) == "Renamed"
 
 
 def session_capacity_job(session_id: int, capacity: int):

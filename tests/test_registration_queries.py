@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from seminar_reg.extensions import db
 from tests.registration_helpers import register, session_ids
 
-#: statements of one successful registration POST today, on SQLite (PostgreSQL: 12), and of a GET
+#: statements of one successful registration POST today, on SQLite (PostgreSQL: 13), and of a GET
 POST_CEILING = 14
 GET_CEILING = 1
 

@@ -5,6 +5,8 @@ locks the seminar first (a row lock on PostgreSQL, the database's write lock on 
 counts places after the lock, in SQL. On PostgreSQL a registration for a seminar where no place
 is limited (no capacity on it or its sessions) does not queue for that lock: it holds the row in
 key-share mode, which a capacity change waits for, and leaves double submits to unique keys.
+It passes the seminar's gate shared, which the lock takes alone: an organiser's save waits for
+the registrations under way, not for every one that keeps coming.
 """
 
 from collections import defaultdict
@@ -18,7 +20,7 @@ from seminar_reg.errors import DomainError
 from seminar_reg.extensions import db, insert_once, utcnow
 from seminar_reg.institutions.models import Institution, InstitutionType
 from seminar_reg.institutions.services import find_match
-from seminar_reg.locks import lock_row
+from seminar_reg.locks import lock_row, pass_seminar_gate
 from seminar_reg.partners import notifications as partners
 from seminar_reg.partners.models import Partner
 from seminar_reg.registration import emails
@@ -109,7 +111,12 @@ def lock_seminar(seminar: Seminar) -> None:
     """Serialise every change of a seminar's places until the transaction ends, and read its
     limits again when an organiser saved the seminar or a session since they were read (the
     lock may have waited for that save): what holds from here is the saved capacity. Every save
-    of a capacity changes the seminar's row (``updated_at``), which the lock reads anew."""
+    of a capacity changes the seminar's row (``updated_at``), which the lock reads anew.
+
+    On PostgreSQL the seminar's gate is taken first, alone: registrations made without the
+    lock take it shared (see ``_places_unlimited_now``), and new ones wait behind this one."""
+    if db.engine.dialect.name == "postgresql":
+        pass_seminar_gate(seminar.id, shared=False)
     saved_at = lock_row(Seminar, seminar.id, Seminar.updated_at)
     if saved_at != seminar.updated_at:
         for session in seminar.sessions:
@@ -265,7 +272,11 @@ def _places_unlimited_now(seminar_id: int) -> bool:
 
     Read in a statement of its own after the lock's: a statement that waited for a lock reads
     the locked row anew, but other rows (the sessions') as they were before it waited.
+
+    The seminar's gate is passed first, shared: an organiser saving waits for the registrations
+    under way, and those that come after wait for the save (see ``pass_seminar_gate``).
     """
+    pass_seminar_gate(seminar_id, shared=True)
     db.session.execute(
         sa.select(Seminar.id)
         .where(Seminar.id == seminar_id)
