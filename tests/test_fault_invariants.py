@@ -557,15 +557,15 @@ def test_unlimited_places_store_each_person_once_with_double_clicks_and_two_form
         assert outbox == len(people), f"round {round_}: one email per registration"
 
 
-def capacity_job(seminar_id: int, capacity: int):
-    """A job for run_together: the organiser saves the seminar with this capacity."""
+def save_job(seminar_id: int, **changes):
+    """A job for run_together: the organiser saves the seminar with these changes."""
 
     def prepare():
         stored = db.session.get(Seminar, seminar_id)
         details = seminars.SeminarDetails(
             **{f.name: getattr(stored, f.name) for f in fields(seminars.SeminarDetails)}
         )
-        return lambda: seminars.update_seminar(stored, replace(details, capacity=capacity))
+        return lambda: seminars.update_seminar(stored, replace(details, **changes))
 
     return prepare
 
@@ -577,7 +577,7 @@ def test_a_capacity_set_during_a_rush_of_unlimited_places_holds(app, make_semina
         seminar = make_seminar(f"closing-{round_}", sessions=1)
         people = [f"c{round_}p{number}@example.org" for number in range(rush_size)]
         jobs = [registration_job(seminar.id, email) for email in people]
-        outcomes = run_together(app, [capacity_job(seminar.id, capacity), *jobs])
+        outcomes = run_together(app, [save_job(seminar.id, capacity=capacity), *jobs])
         assert [o.error for o in outcomes[1:] if o.error] == [], f"round {round_}"
         counts = status_counts(app, seminar.id)
         assert sum(counts.values()) == rush_size, f"round {round_}"
@@ -597,19 +597,6 @@ def test_a_capacity_set_during_a_rush_of_unlimited_places_holds(app, make_semina
                     "confirmed": counts.get("confirmed", 0),
                     "waitlisted": counts.get("waitlisted", 0),
                 }, f"round {round_}: the places kept are not the places taken"
-
-
-def title_job(seminar_id: int, title: str):
-    """A job for run_together: the organiser saves the seminar with a new title."""
-
-    def prepare():
-        stored = db.session.get(Seminar, seminar_id)
-        details = seminars.SeminarDetails(
-            **{f.name: getattr(stored, f.name) for f in fields(seminars.SeminarDetails)}
-        )
-        return lambda: seminars.update_seminar(stored, replace(details, title=title))
-
-    return prepare
 
 
 def start_job(app, job, name: str, finished: list[str]) -> threading.Thread:
@@ -648,7 +635,7 @@ def test_registrations_that_keep_coming_do_not_keep_an_organiser_from_saving(app
     finished: list[str] = []
     with app.app_context():
         pass_seminar_gate(seminar.id, shared=True)  # a registration under way
-        save = start_job(app, title_job(seminar.id, "Renamed"), "save", finished)
+        save = start_job(app, save_job(seminar.id, title="Renamed"), "save", finished)
         wait_for_gate_waiters(app, 1)
         late = start_job(app, registration_job(seminar.id, "late@example.org"), "late", finished)
         wait_for_gate_waiters(app, 2)
@@ -718,7 +705,7 @@ def test_a_capacity_lowered_during_a_rush_holds(app, make_seminar):
         seminar = make_seminar(f"lowered-{round_}", sessions=1, capacity=rush_size)
         people = [f"l{round_}p{number}@example.org" for number in range(rush_size)]
         jobs = [registration_job(seminar.id, email) for email in people]
-        outcomes = run_together(app, [capacity_job(seminar.id, capacity), *jobs])
+        outcomes = run_together(app, [save_job(seminar.id, capacity=capacity), *jobs])
         assert [o.error for o in outcomes[1:] if o.error] == [], f"round {round_}"
         counts = status_counts(app, seminar.id)
         if isinstance(outcomes[0].error, DomainError):
