@@ -600,13 +600,16 @@ def test_a_capacity_set_during_a_rush_of_unlimited_places_holds(app, make_semina
 
 
 def start_job(app, job, name: str, finished: list[str]) -> threading.Thread:
-    """Run a job for run_together in a thread of its own, which adds ``name`` to ``finished``."""
+    """Run a job for run_together in a thread of its own, which adds ``name`` to ``finished``
+    (or the error it met)."""
 
     def work() -> None:
         with app.app_context():
             try:
                 job()()
                 finished.append(name)
+            except Exception as error:  # reported by the test
+                finished.append(f"{name}: {error!r}")
             finally:
                 db.session.remove()
 
@@ -616,8 +619,12 @@ def start_job(app, job, name: str, finished: list[str]) -> threading.Thread:
 
 
 def wait_for_gate_waiters(app, number: int) -> None:
-    """Until ``number`` transactions wait for a seminar's gate (up to 10 s)."""
-    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    """Until ``number`` transactions on the test's database wait for a seminar's gate (up to
+    10 s); pg_locks shows every database's."""
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
     deadline = time.monotonic() + 10
     while scalar(app, waiting) < number:
         assert time.monotonic() < deadline, (

@@ -115,8 +115,7 @@ def lock_seminar(seminar: Seminar) -> None:
 
     On PostgreSQL the seminar's gate is taken first, alone: registrations made without the
     lock take it shared (see ``_places_unlimited_now``), and new ones wait behind this one."""
-    if db.engine.dialect.name == "postgresql":
-        pass_seminar_gate(seminar.id, shared=False)
+    pass_seminar_gate(seminar.id, shared=False)
     saved_at = lock_row(Seminar, seminar.id, Seminar.updated_at)
     if saved_at != seminar.updated_at:
         for session in seminar.sessions:
